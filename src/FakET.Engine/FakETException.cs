@@ -1,0 +1,49 @@
+namespace FakET;
+
+/// <summary>What kind of failure an engine error is; the cmdlets map it to a PowerShell error category.</summary>
+public enum FailureKind
+{
+    InvalidArgument,
+    InvalidData,
+    ObjectNotFound,
+    ResourceExists,
+    NotInstalled,
+    ResourceUnavailable,
+    NotImplemented,
+    OperationStopped,
+}
+
+/// <summary>An error the engine reports with a stable identifier (<see cref="ErrorId"/>), which becomes the
+/// PowerShell FullyQualifiedErrorId, so scripts and tests can tell errors apart.</summary>
+public class FakETException : Exception
+{
+    public FakETException(string errorId, FailureKind kind, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        ErrorId = errorId;
+        Kind = kind;
+    }
+
+    public string ErrorId { get; }
+    public FailureKind Kind { get; }
+}
+
+/// <summary>The error identifiers the engine uses. Each names one way to fail.</summary>
+public static class ErrorIds
+{
+    // MRC files
+    public const string MrcEmpty = "MrcEmptyFile";
+    public const string MrcNotMrc = "MrcNotAnMrcFile";
+    public const string MrcBadDimensions = "MrcBadDimensions";
+    public const string MrcUnsupportedMode = "MrcUnsupportedMode";
+    public const string MrcTruncated = "MrcTruncatedData";
+    public const string MrcExtendedHeaderPastEnd = "MrcExtendedHeaderPastEnd";
+    public const string MrcUnsupportedAxisOrder = "MrcUnsupportedAxisOrder";
+    public const string MrcTooLarge = "MrcSectionTooLarge";
+    // Tilt angles
+    public const string TiltAngleCountMismatch = "TiltAngleCountMismatch";
+    public const string TiltAngleInvalid = "TiltAngleInvalid";
+    public const string TiltAngleFileInvalid = "TiltAngleFileInvalid";
+    // Native stack
+    public const string NativeLoadFailed = "NativeLibraryLoadFailed";
+}

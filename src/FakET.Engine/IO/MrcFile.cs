@@ -1,0 +1,131 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace FakET.IO;
+
+/// <summary>
+/// Reads and writes MRC2014 files section by section. Reading validates the header against the file
+/// length before allocating anything; writing is atomic (<see cref="AtomicFile"/>).
+/// </summary>
+public static class MrcFile
+{
+    /// <summary>Reads and validates the header of <paramref name="path"/>.</summary>
+    public static MrcHeader ReadHeader(string path)
+    {
+        using var stream = OpenRead(path);
+        return ReadHeader(stream, path);
+    }
+
+    static FileStream OpenRead(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+
+    static MrcHeader ReadHeader(FileStream stream, string path)
+    {
+        var bytes = new byte[MrcHeader.Size];
+        int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        return MrcHeader.Parse(bytes.AsSpan(0, read), stream.Length, Path.GetFileName(path));
+    }
+
+    /// <summary>Reads every section of <paramref name="path"/> as float32, one array per section.</summary>
+    /// <param name="progress">Called with (sections read, total) on the calling thread.</param>
+    public static (MrcHeader Header, float[][] Sections) Read(string path, CancellationToken cancel = default, Action<int, int>? progress = null)
+    {
+        using var stream = OpenRead(path);
+        var header = ReadHeader(stream, path);
+        int plane = header.Nx * header.Ny;
+        var raw = new byte[(long)plane * header.BytesPerVoxel];
+        var sections = new float[header.Nz][];
+        stream.Position = header.DataOffset;
+        for (int z = 0; z < header.Nz; z++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            stream.ReadExactly(raw);
+            sections[z] = new float[plane];
+            Decode(raw, sections[z], header);
+            progress?.Invoke(z + 1, header.Nz);
+        }
+        return (header, sections);
+    }
+
+    static void Decode(byte[] raw, float[] values, MrcHeader h)
+    {
+        bool swap = h.BigEndian == BitConverter.IsLittleEndian;
+        switch (h.Mode)
+        {
+            case MrcMode.Float32 when !swap:
+                MemoryMarshal.Cast<byte, float>(raw).CopyTo(values);
+                break;
+            case MrcMode.Float32:
+                for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleBigEndian(raw.AsSpan(4 * i));
+                break;
+            case MrcMode.Int8:
+                if (h.UnsignedBytes) for (int i = 0; i < values.Length; i++) values[i] = raw[i];
+                else for (int i = 0; i < values.Length; i++) values[i] = (sbyte)raw[i];
+                break;
+            case MrcMode.Int16:
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = swap ? BinaryPrimitives.ReadInt16BigEndian(raw.AsSpan(2 * i)) : BinaryPrimitives.ReadInt16LittleEndian(raw.AsSpan(2 * i));
+                break;
+            case MrcMode.UInt16:
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = swap ? BinaryPrimitives.ReadUInt16BigEndian(raw.AsSpan(2 * i)) : BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(2 * i));
+                break;
+            case MrcMode.Float16:
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = (float)(swap ? BinaryPrimitives.ReadHalfBigEndian(raw.AsSpan(2 * i)) : BinaryPrimitives.ReadHalfLittleEndian(raw.AsSpan(2 * i)));
+                break;
+            default:
+                throw new FakETException(ErrorIds.MrcUnsupportedMode, FailureKind.InvalidData, $"MRC mode {(int)h.Mode} is not supported.");
+        }
+    }
+
+    /// <summary>What to put in the header of a file being written.</summary>
+    /// <param name="IsVolume">Space group 1 (a volume) rather than 0 (a stack of images).</param>
+    /// <param name="Labels">Up to ten 80-character labels.</param>
+    public sealed record WriteOptions(MrcMode Mode, bool IsVolume, IReadOnlyList<string> Labels,
+        float OriginX = 0, float OriginY = 0, float OriginZ = 0);
+
+    /// <summary>Writes the sections (each <paramref name="ny"/>×<paramref name="nx"/>, row-major) atomically.</summary>
+    /// <param name="progress">Called with (sections written, total) on the calling thread.</param>
+    public static void Write(string path, IReadOnlyList<float[]> sections, int ny, int nx, double pixelSize, WriteOptions options,
+        CancellationToken cancel = default, Action<int, int>? progress = null)
+    {
+        if (options.Mode is not (MrcMode.Float32 or MrcMode.Float16))
+            throw new ArgumentException("This module writes MRC mode 2 (float32) or 12 (float16).", nameof(options));
+        var (min, max, mean, std) = Statistics.Summary(sections);
+        int nz = sections.Count;
+        var header = new MrcHeader
+        {
+            Nx = nx, Ny = ny, Nz = nz, Mode = options.Mode,
+            Mx = nx, My = ny, Mz = nz,
+            CellA = (float)(pixelSize * nx), CellB = (float)(pixelSize * ny), CellC = (float)(pixelSize * nz),
+            DMin = (float)min, DMax = (float)max, DMean = (float)mean, Rms = (float)std,
+            SpaceGroup = options.IsVolume ? 1 : 0,
+            OriginX = options.OriginX, OriginY = options.OriginY, OriginZ = options.OriginZ,
+        };
+        header.Labels.AddRange(options.Labels.Take(10));
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(header.ToBytes());
+            var raw = new byte[(long)nx * ny * header.BytesPerVoxel];
+            for (int z = 0; z < nz; z++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                Encode(sections[z], raw, options.Mode);
+                stream.Write(raw);
+                progress?.Invoke(z + 1, nz);
+            }
+        }, cancel);
+    }
+
+    static void Encode(float[] values, byte[] raw, MrcMode mode)
+    {
+        if (mode == MrcMode.Float32)
+        {
+            for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(4 * i), values[i]);
+        }
+        else
+        {
+            for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteHalfLittleEndian(raw.AsSpan(2 * i), (Half)values[i]);
+        }
+    }
+}

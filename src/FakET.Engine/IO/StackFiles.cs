@@ -1,0 +1,83 @@
+namespace FakET.IO;
+
+/// <summary>Where a tilt series' angles come from when it is imported.</summary>
+public enum TiltAngleSource { Given, File, Sidecar, None }
+
+/// <summary>Reads and writes <see cref="TiltSeries"/> and <see cref="Volume"/> objects as MRC files with their
+/// sidecars: the history (<c>.json</c>) and, for tilt series, the tilt angles (<c>.tlt</c>).</summary>
+public static class StackFiles
+{
+    public const string ImportStep = "Import";
+
+    /// <summary>Reads a tilt series. Angles come from <paramref name="angles"/>, else from
+    /// <paramref name="angleFile"/>, else from a <c>.tlt</c>/<c>.rawtlt</c>/SHREC alignment file beside the
+    /// stack, else from the history sidecar; otherwise they stay unknown.</summary>
+    public static TiltSeries ReadTiltSeries(string path, IReadOnlyList<double>? angles = null, string? angleFile = null,
+        CancellationToken cancel = default, Action<int, int>? progress = null)
+    {
+        var (header, sections) = MrcFile.Read(path, cancel, progress);
+        var sidecar = HistorySidecar.TryRead(path, header.Nz, header.Ny, header.Nx);
+        var history = sidecar?.History.ToList() ?? new List<HistoryEntry>();
+        string? source = null;
+        if (angles is null)
+        {
+            angleFile ??= TiltAngleFile.FindBeside(path);
+            if (angleFile is not null)
+            {
+                angles = TiltAngleFile.Read(angleFile);
+                source = Path.GetFileName(angleFile);
+                if (angles.Count != header.Nz)
+                    throw new FakETException(ErrorIds.TiltAngleCountMismatch, FailureKind.InvalidData,
+                        $"{Path.GetFileName(path)} has {header.Nz} tilts but {source} lists {angles.Count} angles.");
+            }
+            else
+            {
+                angles = sidecar?.TiltAngles;
+                if (angles is not null) source = Path.GetFileName(HistorySidecar.PathFor(path));
+            }
+        }
+        else source = "given";
+        history.Add(HistoryEntry.Now(ImportStep, $"imported from {Path.GetFileName(path)}", new Dictionary<string, object?>
+        {
+            ["Path"] = Path.GetFullPath(path),
+            ["Mode"] = (int)header.Mode,
+            ["TiltAngleSource"] = source,
+        }));
+        return new TiltSeries(sections, header.Ny, header.Nx, angles, PixelSizeOf(header), history);
+    }
+
+    /// <summary>Reads a volume (Z, Y, X) and its history sidecar, if any.</summary>
+    public static Volume ReadVolume(string path, CancellationToken cancel = default, Action<int, int>? progress = null)
+    {
+        var (header, sections) = MrcFile.Read(path, cancel, progress);
+        var history = HistorySidecar.TryRead(path, header.Nz, header.Ny, header.Nx)?.History.ToList() ?? new List<HistoryEntry>();
+        history.Add(HistoryEntry.Now(ImportStep, $"imported from {Path.GetFileName(path)}", new Dictionary<string, object?>
+        {
+            ["Path"] = Path.GetFullPath(path),
+            ["Mode"] = (int)header.Mode,
+        }));
+        return new Volume(sections, header.Ny, header.Nx, PixelSizeOf(header), history);
+    }
+
+    /// <summary>Writes the stack, its history sidecar and, for a tilt series with known angles, its <c>.tlt</c>.
+    /// Each file is written atomically; the MRC file is written first.</summary>
+    public static void Write(ImageStack stack, string path, MrcMode mode = MrcMode.Float32, CancellationToken cancel = default,
+        Action<int, int>? progress = null)
+    {
+        var options = new MrcFile.WriteOptions(mode, stack is Volume, Labels(stack));
+        MrcFile.Write(path, stack.Sections, stack.Height, stack.Width, stack.PixelSize, options, cancel, progress);
+        if (stack is TiltSeries { TiltAngles: { } angles })
+            TiltAngleFile.Write(Path.ChangeExtension(path, ".tlt"), angles);
+        HistorySidecar.Write(path, stack);
+    }
+
+    /// <summary>MRC labels: the program, then the newest steps of the history (the sidecar has all of them).</summary>
+    public static IReadOnlyList<string> Labels(ImageStack stack)
+    {
+        var labels = new List<string> { $"FakET.PowerShell {typeof(StackFiles).Assembly.GetName().Version?.ToString(3)} {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss}" };
+        labels.AddRange(stack.History.TakeLast(9).Select(h => h.ToString()));
+        return labels;
+    }
+
+    static double PixelSizeOf(MrcHeader header) => header.PixelSize ?? 1.0;
+}

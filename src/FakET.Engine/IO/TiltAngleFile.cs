@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text;
+
+namespace FakET.IO;
+
+/// <summary>
+/// Tilt angles in text files: IMOD's <c>.tlt</c>/<c>.rawtlt</c> (one angle per line) and the
+/// <c>alignment_simulated.txt</c> of SHREC'21 (PyTom's alignment table: '#' comment lines, then one row
+/// per tilt whose third column is the tilt angle).
+/// </summary>
+public static class TiltAngleFile
+{
+    /// <summary>The file SHREC'21 puts beside each model's projections.</summary>
+    public const string ShrecAlignmentName = "alignment_simulated.txt";
+
+    public static double[] Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new FakETException(ErrorIds.TiltAngleFileInvalid, FailureKind.ObjectNotFound, $"Tilt angle file '{path}' does not exist.");
+        var rows = File.ReadLines(path)
+            .Select((line, i) => (Number: i + 1, Fields: line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))
+            .Where(r => r.Fields.Length > 0 && !r.Fields[0].StartsWith('#'))
+            .ToList();
+        // One column: IMOD. Three or more: PyTom/SHREC alignment (AlignmentTransX, AlignmentTransY, TiltAngle, ...).
+        bool alignment = rows.Count > 0 && rows.All(r => r.Fields.Length >= 3);
+        var angles = new double[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            string field = rows[i].Fields[alignment ? 2 : 0];
+            if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out angles[i]) || !double.IsFinite(angles[i]))
+                throw new FakETException(ErrorIds.TiltAngleFileInvalid, FailureKind.InvalidData,
+                    $"{Path.GetFileName(path)}, line {rows[i].Number}: '{field}' is not a tilt angle in degrees.");
+        }
+        if (angles.Length == 0)
+            throw new FakETException(ErrorIds.TiltAngleFileInvalid, FailureKind.InvalidData, $"{Path.GetFileName(path)} holds no tilt angles.");
+        return angles;
+    }
+
+    /// <summary>The tilt angle file that belongs to a stack: <c>name.tlt</c>, <c>name.rawtlt</c>, or SHREC's alignment file in the same folder.</summary>
+    public static string? FindBeside(string stackPath)
+    {
+        foreach (var extension in new[] { ".tlt", ".rawtlt" })
+        {
+            string candidate = Path.ChangeExtension(stackPath, extension);
+            if (File.Exists(candidate)) return candidate;
+        }
+        string shrec = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(stackPath))!, ShrecAlignmentName);
+        return File.Exists(shrec) ? shrec : null;
+    }
+
+    /// <summary>Writes one angle per line (IMOD <c>.tlt</c>), atomically.</summary>
+    public static void Write(string path, IEnumerable<double> angles)
+    {
+        var text = new StringBuilder();
+        foreach (var a in angles) text.Append(a.ToString("0.0#####", CultureInfo.InvariantCulture)).Append('\n');
+        AtomicFile.WriteAllText(path, text.ToString());
+    }
+}

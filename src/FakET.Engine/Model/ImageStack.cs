@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace FakET;
+
+/// <summary>
+/// A stack of equally sized float32 images (sections), stored one array per section so that large
+/// data can be read, processed and written section by section. A <see cref="TiltSeries"/> is a stack
+/// of tilt images (tilt, Y, X); a <see cref="Volume"/> is a stack of Z sections (Z, Y, X).
+/// </summary>
+public abstract class ImageStack
+{
+    readonly float[][] _sections;
+
+    protected ImageStack(float[][] sections, int height, int width, double pixelSize, IEnumerable<HistoryEntry>? history)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        if (height <= 0 || width <= 0) throw new ArgumentOutOfRangeException(nameof(height), "Image size must be positive.");
+        if (sections.Length == 0) throw new ArgumentException("A stack needs at least one section.", nameof(sections));
+        if (!(pixelSize > 0) || double.IsInfinity(pixelSize)) throw new ArgumentOutOfRangeException(nameof(pixelSize), "Pixel size must be a positive number of Å.");
+        long plane = (long)height * width;
+        for (int i = 0; i < sections.Length; i++)
+            if (sections[i] is null || sections[i].LongLength != plane)
+                throw new ArgumentException($"Section {i} does not hold {height}×{width} values.", nameof(sections));
+        _sections = sections;
+        Height = height;
+        Width = width;
+        PixelSize = pixelSize;
+        History = (history ?? Array.Empty<HistoryEntry>()).ToList();
+    }
+
+    /// <summary>Number of sections (tilts, or Z).</summary>
+    public int Count => _sections.Length;
+    /// <summary>Y size in pixels.</summary>
+    public int Height { get; }
+    /// <summary>X size in pixels.</summary>
+    public int Width { get; }
+    /// <summary>Pixel (voxel) size in Å.</summary>
+    public double PixelSize { get; }
+    /// <summary>The steps that made this object, oldest first.</summary>
+    public IReadOnlyList<HistoryEntry> History { get; }
+
+    /// <summary>Section <paramref name="index"/>, row-major (Y, X). The array is the stack's own: treat it as read-only.</summary>
+    public float[] Section(int index) => _sections[index];
+
+    /// <summary>All sections. The arrays are the stack's own: treat them as read-only.</summary>
+    public IReadOnlyList<float[]> Sections => _sections;
+
+    /// <summary>The summary of the newest step, for display.</summary>
+    public string LastStep => History.Count == 0 ? "" : History[^1].Summary;
+
+    /// <summary>History plus one new entry: what a step records on the object it makes.</summary>
+    public IReadOnlyList<HistoryEntry> HistoryWith(HistoryEntry entry) => History.Append(entry).ToList();
+
+    /// <summary>Mean and standard deviation of section <paramref name="index"/>, accumulated in float64.</summary>
+    public (double Mean, double Std) SectionStatistics(int index) => Statistics.MeanStd(_sections[index]);
+
+    protected static string Number(double value, string format = "0.0##") => value.ToString(format, CultureInfo.InvariantCulture);
+}

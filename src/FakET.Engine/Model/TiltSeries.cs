@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+
+namespace FakET;
+
+/// <summary>
+/// A tilt series: one float32 image (Y, X) per tilt, the tilt angles in degrees (tilt axis Y),
+/// the pixel size in Å, and the history of the steps that made it.
+/// </summary>
+public sealed class TiltSeries : ImageStack
+{
+    /// <param name="tilts">One row-major (Y, X) image per tilt.</param>
+    /// <param name="height">Y size.</param>
+    /// <param name="width">X size.</param>
+    /// <param name="tiltAngles">Degrees, one per tilt; <c>null</c> when unknown.</param>
+    /// <param name="pixelSize">Å per pixel.</param>
+    /// <param name="history">The steps that made it.</param>
+    public TiltSeries(float[][] tilts, int height, int width, IReadOnlyList<double>? tiltAngles, double pixelSize,
+        IEnumerable<HistoryEntry>? history = null)
+        : base(tilts, height, width, pixelSize, history)
+    {
+        if (tiltAngles is not null)
+        {
+            if (tiltAngles.Count != tilts.Length)
+                throw new FakETException(ErrorIds.TiltAngleCountMismatch, FailureKind.InvalidArgument,
+                    $"The series has {tilts.Length} tilts but {tiltAngles.Count} tilt angles were given.");
+            if (tiltAngles.Any(a => !double.IsFinite(a)))
+                throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument, "Tilt angles must be finite numbers of degrees.");
+            TiltAngles = tiltAngles.ToArray();
+        }
+    }
+
+    /// <summary>Number of tilts.</summary>
+    public int TiltCount => Count;
+
+    /// <summary>Tilt angles in degrees, one per tilt, or <c>null</c> when unknown.</summary>
+    public IReadOnlyList<double>? TiltAngles { get; }
+
+    /// <summary>Tilt image <paramref name="index"/> (row-major Y, X).</summary>
+    public float[] Tilt(int index) => Section(index);
+
+    /// <summary>The same series with other tilt angles.</summary>
+    public TiltSeries WithTiltAngles(IReadOnlyList<double>? angles, HistoryEntry? entry = null) =>
+        new(Sections.ToArray(), Height, Width, angles, PixelSize, entry is null ? History : HistoryWith(entry));
+
+    /// <summary>The same series with another history.</summary>
+    public TiltSeries WithHistory(IEnumerable<HistoryEntry> history) =>
+        new(Sections.ToArray(), Height, Width, TiltAngles, PixelSize, history);
+
+    /// <summary>One line: <c>TiltSeries 61×1024×1024  −60°…+60°  10.0 Å/px  noisy (seed 1)</c>.</summary>
+    public override string ToString()
+    {
+        var line = new StringBuilder($"TiltSeries {Count}×{Height}×{Width}  ");
+        line.Append(TiltAngles is null ? "angles unknown" : $"{Degrees(TiltAngles.Min())}…{Degrees(TiltAngles.Max())}");
+        line.Append($"  {Number(PixelSize, "0.0##")} Å/px");
+        if (LastStep.Length > 0) line.Append("  ").Append(LastStep);
+        return line.ToString();
+    }
+
+    internal static string Degrees(double a)
+    {
+        string magnitude = Math.Abs(a).ToString("0.##", CultureInfo.InvariantCulture);
+        return (a > 0 ? "+" : a < 0 ? "\u2212" : "") + magnitude + "°";
+    }
+}

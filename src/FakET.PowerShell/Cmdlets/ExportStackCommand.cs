@@ -1,0 +1,86 @@
+using System.Management.Automation;
+using FakET.IO;
+
+namespace FakET.PowerShell.Cmdlets;
+
+/// <summary>What Export-TiltSeries and Export-Volume share: path handling, -Force, -WhatIf, -PassThru, atomic writes.</summary>
+public abstract class ExportStackCommand : FakETCmdlet
+{
+    /// <summary><para type="description">The MRC file to write. Its history goes to a .json file of the same name.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
+    public string Path { get; set; } = "";
+
+    /// <summary><para type="description">The MRC file to write, taken exactly as written.</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
+    [Alias("PSPath", "LP")]
+    public string LiteralPath { get; set; } = "";
+
+    /// <summary><para type="description">Write MRC mode 12 (float16), half the size of the default mode 2 (float32).</para></summary>
+    [Parameter]
+    public SwitchParameter Float16 { get; set; }
+
+    /// <summary><para type="description">Overwrite an existing file.</para></summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary><para type="description">Pass the written object on down the pipeline.</para></summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected abstract ImageStack Stack { get; }
+
+    protected override void ProcessRecord()
+    {
+        var stack = Stack;
+        string target = ResolveOutputPath(ParameterSetName == "LiteralPath" ? LiteralPath : Path);
+        if (File.Exists(target) && !Force)
+        {
+            WriteError(new ErrorRecord(new IOException($"'{target}' already exists. Use -Force to overwrite it."),
+                "FileExists", ErrorCategory.ResourceExists, target));
+            return;
+        }
+        if (Directory.Exists(target))
+        {
+            WriteError(new ErrorRecord(new IOException($"'{target}' is a folder; give a file name."), "PathIsFolder", ErrorCategory.InvalidArgument, target));
+            return;
+        }
+        var mode = Float16 ? MrcMode.Float16 : MrcMode.Float32;
+        if (!ShouldProcess(target, $"Write {stack.Count}×{stack.Height}×{stack.Width} as MRC mode {(int)mode}")) return;
+        bool written = TryRun(() => StackFiles.Write(stack, target, mode, Cancel,
+            Progress(MyInvocation.MyCommand.Name, $"Writing {System.IO.Path.GetFileName(target)}: section")), target);
+        if (written && PassThru) WriteObject(stack);
+    }
+}
+
+/// <summary>
+/// <para type="synopsis">Writes a tilt series to an MRC file, with its tilt angles and history beside it.</para>
+/// <para type="description">Writes MRC2014 mode 2 (float32), or mode 12 (float16) with -Float16, with the pixel size in the header and the newest steps of the history as labels. The tilt angles go to a .tlt file and the whole history to a .json file, both with the stack's name. Every file is written to a temporary file first and renamed when complete, so an error or Ctrl+C never leaves a half-written file.</para>
+/// <example><code>$noisy | Export-TiltSeries ./noisy.mrc -Force</code><para>Writes noisy.mrc, noisy.tlt and noisy.json, overwriting them if they exist.</para></example>
+/// <example><code>Import-TiltSeries big.mrc | Export-TiltSeries big16.mrc -Float16 -WhatIf</code><para>Shows what would be written, without writing.</para></example>
+/// </summary>
+[Cmdlet(VerbsData.Export, "TiltSeries", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
+[OutputType(typeof(TiltSeries))]
+public sealed class ExportTiltSeriesCommand : ExportStackCommand
+{
+    /// <summary><para type="description">The tilt series to write.</para></summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
+    public TiltSeries InputObject { get; set; } = null!;
+
+    protected override ImageStack Stack => InputObject;
+}
+
+/// <summary>
+/// <para type="synopsis">Writes a volume to an MRC file, with its history beside it.</para>
+/// <para type="description">Writes MRC2014 mode 2 (float32), or mode 12 (float16) with -Float16, as a volume (space group 1) with the voxel size in the header and the newest steps of the history as labels; the whole history goes to a .json file with the volume's name. The file is written to a temporary file first and renamed when complete, so an error or Ctrl+C never leaves a half-written file.</para>
+/// <example><code>$tomogram | Export-Volume ./tomogram.mrc</code><para>Writes tomogram.mrc and tomogram.json.</para></example>
+/// </summary>
+[Cmdlet(VerbsData.Export, "Volume", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
+[OutputType(typeof(Volume))]
+public sealed class ExportVolumeCommand : ExportStackCommand
+{
+    /// <summary><para type="description">The volume to write.</para></summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
+    public Volume InputObject { get; set; } = null!;
+
+    protected override ImageStack Stack => InputObject;
+}

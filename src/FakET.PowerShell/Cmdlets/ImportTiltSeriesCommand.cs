@@ -1,0 +1,44 @@
+using System.Management.Automation;
+using FakET.IO;
+
+namespace FakET.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Reads tilt series from MRC files.</para>
+/// <para type="description">Reads each MRC file (modes 0, 1, 2, 6 and 12) as a tilt series (tilt, Y, X) with its pixel size (cella / mx) and history. The tilt angles come from -TiltAngles, else -TiltAngleFile, else a .tlt or .rawtlt file with the stack's name, else SHREC'21's alignment_simulated.txt in the same folder, else the JSON sidecar that Export-TiltSeries writes. Otherwise they stay unknown. The header is checked against the file's length before anything is read, and the data are read one tilt at a time.</para>
+/// <example><code>Import-TiltSeries ./model_0/projections_unbinned.mrc</code><para>Reads a SHREC'21 tilt series; its angles come from alignment_simulated.txt beside it.</para></example>
+/// <example><code>Import-TiltSeries ./data/*.mrc -TiltAngles (-60..60 | Where-Object { $_ % 3 -eq 0 })</code><para>Reads every MRC file in a folder and gives them the same 41 angles.</para></example>
+/// </summary>
+[Cmdlet(VerbsData.Import, "TiltSeries", DefaultParameterSetName = "Path")]
+[OutputType(typeof(TiltSeries))]
+public sealed class ImportTiltSeriesCommand : FakETCmdlet
+{
+    /// <summary><para type="description">MRC files to read. Wildcards are allowed.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">MRC files to read, taken exactly as written (no wildcards).</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">Tilt angles in degrees, one per tilt. They override any angle file.</para></summary>
+    [Parameter]
+    public double[]? TiltAngles { get; set; }
+
+    /// <summary><para type="description">A .tlt/.rawtlt file (one angle per line) or SHREC's alignment_simulated.txt to take the angles from.</para></summary>
+    [Parameter]
+    public string? TiltAngleFile { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        bool literal = ParameterSetName == "LiteralPath";
+        string? angleFile = TiltAngleFile is null ? null : ResolveOutputPath(TiltAngleFile);
+        foreach (var file in ResolveInputPaths(literal ? LiteralPath : Path, literal))
+        {
+            TryRun(() => WriteObject(StackFiles.ReadTiltSeries(file, TiltAngles, angleFile, Cancel,
+                Progress("Import-TiltSeries", $"Reading {System.IO.Path.GetFileName(file)}: tilt"))), file);
+        }
+    }
+}

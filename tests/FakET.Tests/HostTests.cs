@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using FakET.Tests.Support;
+
+namespace FakET.Tests;
+
+/// <summary>The module as a user without pwsh meets it: the faket host, a fresh process, no NuGet cache, no HOME.</summary>
+public class HostTests
+{
+    internal static (int Exit, string Stdout, string Stderr) RunHost(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        info.ArgumentList.Add(Repo.HostDll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout, stderr.Result);
+    }
+
+    [Fact]
+    public void ImportsAndComputesWithNoNuGetCacheInItsOwnLoadContext()
+    {
+        using var empty = new TempDir();
+        var environment = new Dictionary<string, string>
+        {
+            ["HOME"] = empty.Path,
+            ["NUGET_PACKAGES"] = Path.Combine(empty.Path, "no-packages"),
+            ["DOTNET_CLI_HOME"] = empty.Path,
+        };
+        const string script =
+            "$d = Get-FakETDevice; 'LIBTORCH=' + $d.LibTorchVersion; " +
+            "'CONTEXT=' + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($d.GetType().Assembly).Name; " +
+            "'TORCH=' + ([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'TorchSharp' } | " +
+            "ForEach-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name })";
+        var (exit, stdout, stderr) = RunHost(empty.Path, environment, "-Command", script);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("LIBTORCH=2.10", stdout);
+        // The engine and TorchSharp live in the module's own load context, not the session's default one.
+        Assert.Contains("CONTEXT=FakET", stdout);
+        Assert.Contains("TORCH=FakET", stdout);
+        Assert.False(Directory.Exists(Path.Combine(empty.Path, "no-packages")));
+    }
+
+    [Fact]
+    public void RunsAScriptWithArgumentsAndReportsErrorsByExitCode()
+    {
+        using var dir = new TempDir();
+        File.Copy(Repo.Data("mode2_float32.mrc"), dir.File("in put.mrc"));
+        File.WriteAllText(dir.File("job.ps1"), "param([string]$Source, [string]$Target)\nImport-Volume -LiteralPath $Source | Export-Volume $Target -PassThru\n");
+        var (exit, stdout, stderr) = RunHost(dir.Path, null, "job.ps1", "-Source", "in put.mrc", "-Target", "out.mrc");
+        Assert.True(exit == 0, stderr);
+        Assert.StartsWith("Volume 3×5×4  2.5 Å/voxel", stdout.Trim());
+        Assert.True(File.Exists(dir.File("out.mrc")));
+
+        var failed = RunHost(dir.Path, null, "-Command", "Import-Volume missing.mrc");
+        Assert.Equal(1, failed.Exit);
+        Assert.Contains("PathNotFound", failed.Stderr);
+    }
+}
