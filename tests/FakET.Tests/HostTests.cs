@@ -58,4 +58,65 @@ public class HostTests
         Assert.Equal(1, failed.Exit);
         Assert.Contains("PathNotFound", failed.Stderr);
     }
+
+    /// <summary>A copy of the built module whose Dependencies/ links to the real files, except that the
+    /// wrapper can be swapped for another file and some libraries left out.</summary>
+    static string BrokenModule(TempDir dir, string wrapper, params string[] leaveOut)
+    {
+        string built = Path.GetDirectoryName(Repo.ModuleManifest)!;
+        string module = Path.Combine(dir.Path, "FakET");
+        Directory.CreateDirectory(Path.Combine(module, "Dependencies"));
+        foreach (var file in Directory.GetFiles(built))
+            File.Copy(file, Path.Combine(module, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(Path.Combine(built, "Dependencies")))
+        {
+            string name = Path.GetFileName(file);
+            string target = Path.Combine(module, "Dependencies", name);
+            if (name == "libLibTorchSharp.so") File.Copy(wrapper, target);
+            else if (!leaveOut.Contains(name)) File.CreateSymbolicLink(target, file);
+        }
+        return Path.Combine(module, "FakET.psd1");
+    }
+
+    static bool SystemHasGlibcxx3432()
+    {
+        string? libstdcxx = new[] { "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6" }
+            .FirstOrDefault(File.Exists);
+        return libstdcxx is not null && File.ReadAllBytes(libstdcxx).AsSpan().IndexOf("GLIBCXX_3.4.32\0"u8) >= 0;
+    }
+
+    [Fact]
+    public void WithoutTheWeakFlagTheErrorNamesTheMissingGlibcxxVersion()
+    {
+        using var dir = new TempDir();
+        string original = Path.Combine(Repo.NuGetPackages, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        string manifest = BrokenModule(dir, original);
+        var (exit, stdout, stderr) = RunHost(dir.Path, new Dictionary<string, string> { ["FAKET_MODULE_PATH"] = manifest },
+            "-Command", "Get-FakETDevice");
+        if (SystemHasGlibcxx3432())
+        {
+            Assert.True(exit == 0, stderr);
+            Assert.Contains("libtorch 2.10", stdout);
+            return;
+        }
+        Assert.Equal(1, exit);
+        Assert.Contains("NativeLibraryLoadFailed", stderr);
+        Assert.Contains("Cause: libLibTorchSharp.so requires GLIBCXX_3.4.32 from libstdc++.so.6", stderr);
+        Assert.Contains("provides versions only up to GLIBCXX_3.4.", stderr);
+        Assert.DoesNotContain("doesn't contain a reference to", stderr + stdout);
+    }
+
+    [Fact]
+    public void AMissingLibtorchFileIsNamed()
+    {
+        using var dir = new TempDir();
+        string patched = Path.Combine(Path.GetDirectoryName(Repo.ModuleManifest)!, "Dependencies", "libLibTorchSharp.so");
+        string manifest = BrokenModule(dir, patched, "libtorch_cpu.so");
+        var (exit, stdout, stderr) = RunHost(dir.Path, new Dictionary<string, string> { ["FAKET_MODULE_PATH"] = manifest },
+            "-Command", "Get-FakETDevice");
+        Assert.Equal(1, exit);
+        Assert.Contains("NativeLibraryLoadFailed", stderr);
+        Assert.Contains("libtorch_cpu.so is missing", stderr);
+        Assert.DoesNotContain("doesn't contain a reference to", stderr + stdout);
+    }
 }

@@ -15,6 +15,7 @@ public class MrcTests
     {
         { "mode0_int8.mrc", 0 }, { "mode1_int16.mrc", 1 }, { "mode2_float32.mrc", 2 },
         { "mode6_uint16.mrc", 6 }, { "mode12_float16.mrc", 12 }, { "mode2_float32_bigendian.mrc", 2 },
+        { "mode2_exthdr_origin.mrc", 2 },
     };
 
     static float Expected(string file, int k) => file switch
@@ -36,6 +37,19 @@ public class MrcTests
             for (int y = 0; y < 5; y++)
                 for (int x = 0; x < 4; x++)
                     Assert.Equal(Expected(file, K(z, y, x)), sections[z][y * 4 + x]);
+    }
+
+    [Fact]
+    public void SkipsTheExtendedHeaderAndKeepsTheOriginThroughARoundTrip()
+    {
+        using var dir = new TempDir();
+        var volume = StackFiles.ReadVolume(Repo.Data("mode2_exthdr_origin.mrc"));
+        Assert.Equal(96, MrcFile.ReadHeader(Repo.Data("mode2_exthdr_origin.mrc")).ExtendedHeaderBytes);
+        Assert.Equal((10.5, -3.0, 7.0), volume.Origin);
+        StackFiles.Write(volume, dir.File("o.mrc"));
+        var back = MrcFile.ReadHeader(dir.File("o.mrc"));
+        Assert.Equal((10.5f, -3f, 7f), (back.OriginX, back.OriginY, back.OriginZ));
+        Assert.Equal(0, back.ExtendedHeaderBytes);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public static class StackFiles
             ["Mode"] = (int)header.Mode,
             ["TiltAngleSource"] = source,
         }));
-        return new TiltSeries(sections, header.Ny, header.Nx, angles, PixelSizeOf(header), history);
+        return new TiltSeries(sections, header.Ny, header.Nx, angles, PixelSizeOf(header), history) { Origin = OriginOf(header) };
     }
 
     /// <summary>Reads a volume (Z, Y, X) and its history sidecar, if any.</summary>
@@ -56,7 +56,7 @@ public static class StackFiles
             ["Path"] = Path.GetFullPath(path),
             ["Mode"] = (int)header.Mode,
         }));
-        return new Volume(sections, header.Ny, header.Nx, PixelSizeOf(header), history);
+        return new Volume(sections, header.Ny, header.Nx, PixelSizeOf(header), history) { Origin = OriginOf(header) };
     }
 
     /// <summary>Writes the stack, its history sidecar and, for a tilt series with known angles, its <c>.tlt</c>.
@@ -64,7 +64,8 @@ public static class StackFiles
     public static void Write(ImageStack stack, string path, MrcMode mode = MrcMode.Float32, CancellationToken cancel = default,
         Action<int, int>? progress = null)
     {
-        var options = new MrcFile.WriteOptions(mode, stack is Volume, Labels(stack));
+        var options = new MrcFile.WriteOptions(mode, stack is Volume, Labels(stack),
+            (float)stack.Origin.X, (float)stack.Origin.Y, (float)stack.Origin.Z);
         MrcFile.Write(path, stack.Sections, stack.Height, stack.Width, stack.PixelSize, options, cancel, progress);
         if (stack is TiltSeries { TiltAngles: { } angles })
             TiltAngleFile.Write(Path.ChangeExtension(path, ".tlt"), angles);
@@ -80,4 +81,9 @@ public static class StackFiles
     }
 
     static double PixelSizeOf(MrcHeader header) => header.PixelSize ?? 1.0;
+
+    static (double, double, double) OriginOf(MrcHeader header) =>
+        (Finite(header.OriginX), Finite(header.OriginY), Finite(header.OriginZ));
+
+    static double Finite(float value) => float.IsFinite(value) ? value : 0;
 }

@@ -36,6 +36,9 @@ public abstract class ImageStack
     public int Width { get; }
     /// <summary>Pixel (voxel) size in Å.</summary>
     public double PixelSize { get; }
+    /// <summary>The MRC origin (Å), kept from an imported file and written back on export.</summary>
+    public (double X, double Y, double Z) Origin { get; init; }
+
     /// <summary>The steps that made this object, oldest first.</summary>
     public IReadOnlyList<HistoryEntry> History { get; }
 

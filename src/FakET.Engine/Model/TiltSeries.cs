@@ -41,11 +41,11 @@ public sealed class TiltSeries : ImageStack
 
     /// <summary>The same series with other tilt angles.</summary>
     public TiltSeries WithTiltAngles(IReadOnlyList<double>? angles, HistoryEntry? entry = null) =>
-        new(Sections.ToArray(), Height, Width, angles, PixelSize, entry is null ? History : HistoryWith(entry));
+        new(Sections.ToArray(), Height, Width, angles, PixelSize, entry is null ? History : HistoryWith(entry)) { Origin = Origin };
 
     /// <summary>The same series with another history.</summary>
     public TiltSeries WithHistory(IEnumerable<HistoryEntry> history) =>
-        new(Sections.ToArray(), Height, Width, TiltAngles, PixelSize, history);
+        new(Sections.ToArray(), Height, Width, TiltAngles, PixelSize, history) { Origin = Origin };
 
     /// <summary>One line: <c>TiltSeries 61×1024×1024  −60°…+60°  10.0 Å/px  noisy (seed 1)</c>.</summary>
     public override string ToString()

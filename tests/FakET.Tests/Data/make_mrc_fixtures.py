@@ -23,3 +23,10 @@ for name, data in cases.items():
     with mrcfile.new(name, overwrite=True) as mrc:
         mrc.set_data(data)
         mrc.voxel_size = 2.5
+
+# The float32 pattern again, behind a 96-byte extended header (nsymbt), with an origin of (10.5, -3, 7) A.
+with mrcfile.new("mode2_exthdr_origin.mrc", overwrite=True) as mrc:
+    mrc.set_data(((k - 48) / 4).astype(np.float32))
+    mrc.set_extended_header(np.arange(96, dtype=np.uint8).view("V1"))
+    mrc.voxel_size = 2.5
+    mrc.header.origin = (10.5, -3.0, 7.0)
