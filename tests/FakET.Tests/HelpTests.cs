@@ -133,6 +133,20 @@ public class HelpTests : IDisposable
         Assert.Contains("FakET.Volume", shown);
     }
 
+    [Fact]
+    public void TheFaketHostShowsHelpAsPages()
+    {
+        using var dir = new TempDir();
+        var (exit, stdout, stderr) = HostTests.RunHost(dir.Path, null, "-Command", "Get-Help Import-TiltSeries -Examples");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("Reads tilt series from MRC files.", stdout);
+        Assert.Contains("Import-TiltSeries ./model_0/projections_unbinned.mrc", stdout);
+        // Rendered pages, in plain text when redirected: not an object's property dump, no colour codes.
+        Assert.DoesNotContain("@{", stdout);
+        Assert.DoesNotContain("\x1b[", stdout);
+        Assert.Equal("", stderr);
+    }
+
     /// <summary>What a console shows for the script's output.</summary>
     static string OnConsole(string script)
     {
