@@ -1,10 +1,13 @@
+using FakET.Build.Help;
 using FakET.Native;
 
 // Build-time steps for the module. Usage:
 //   FakET.Build glibcxx-compat <libLibTorchSharp.so>
+//   FakET.Build help <cmdlets.dll> <cmdlets.xml> <out-Help.xml> [--references <list>] [--sources <folder>]
 return args switch
 {
     ["glibcxx-compat", var path] => GlibcxxCompat(path),
+    ["help", .. var rest] => HelpCommand.Run(rest),
     _ => Usage(),
 };
 
@@ -24,6 +27,6 @@ static int GlibcxxCompat(string path)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FakET.Build glibcxx-compat <path-to-libLibTorchSharp.so>");
+    Console.Error.WriteLine("usage: FakET.Build glibcxx-compat <path-to-libLibTorchSharp.so>\n       " + HelpCommand.Usage);
     return 2;
 }

@@ -28,11 +28,12 @@ string script = args[0] is "-Command" or "-c"
 
 var state = InitialSessionState.CreateDefault2();
 state.ImportPSModule(module);
-using var runspace = RunspaceFactory.CreateRunspace(state);
+// Output goes through Out-Default to this console, so objects show as the module's views and Get-Help as pages.
+using var runspace = RunspaceFactory.CreateRunspace(new FakET.Host.ConsoleHost(), state);
 runspace.Open();
 runspace.SessionStateProxy.Path.SetLocation(WildcardPattern.Escape(Environment.CurrentDirectory));
 using var shell = PowerShell.Create(runspace);
-shell.AddScript(script);
+shell.AddScript(script).AddCommand("Out-Default");
 shell.Streams.Error.DataAdded += (_, e) => Console.Error.WriteLine(Describe(shell.Streams.Error[e.Index]));
 shell.Streams.Warning.DataAdded += (_, e) => Console.Error.WriteLine("WARNING: " + shell.Streams.Warning[e.Index].Message);
 shell.Streams.Verbose.DataAdded += (_, e) => Console.Error.WriteLine("VERBOSE: " + shell.Streams.Verbose[e.Index].Message);
@@ -43,7 +44,13 @@ shell.Streams.Progress.DataAdded += (_, e) =>
     var record = shell.Streams.Progress[e.Index];
     // One line per ten percent of each activity keeps logs of long runs readable.
     int tenth = record.PercentComplete / 10;
-    if (record.RecordType == ProgressRecordType.Completed || !progress.TryGetValue(record.ActivityId, out var last) || tenth > last)
+    if (record.RecordType == ProgressRecordType.Completed)
+    {
+        // The end of an activity that was shown (Get-Help, for one, reports only an end); the next starts afresh.
+        if (progress.Remove(record.ActivityId)) Console.Error.WriteLine($"{record.Activity}: {record.StatusDescription}");
+        return;
+    }
+    if (!progress.TryGetValue(record.ActivityId, out var last) || tenth > last)
     {
         progress[record.ActivityId] = tenth;
         Console.Error.WriteLine($"{record.Activity}: {record.StatusDescription}");
@@ -58,9 +65,7 @@ Console.CancelKeyPress += (_, e) =>
 int exit = 0;
 try
 {
-    var output = new PSDataCollection<PSObject>();
-    output.DataAdded += (_, e) => Console.WriteLine(output[e.Index]?.ToString());
-    shell.Invoke(null, output);
+    shell.Invoke();
     if (shell.HadErrors) exit = 1;
 }
 catch (PipelineStoppedException)

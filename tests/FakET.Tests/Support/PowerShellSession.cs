@@ -19,17 +19,18 @@ public sealed record RunResult(
 /// <summary>
 /// The real PowerShell engine (the NuGet System.Management.Automation package), with the built module
 /// (out/FakET/FakET.psd1) imported, as a scientist's session would have it. One runspace per instance.
+/// Give it a <see cref="CapturingHost"/> to see what a console would show (Out-Default, Write-Host, progress).
 /// </summary>
 public sealed class PowerShellSession : IDisposable
 {
     readonly Runspace _runspace;
 
-    public PowerShellSession()
+    public PowerShellSession(System.Management.Automation.Host.PSHost? host = null)
     {
         Assert.True(File.Exists(Repo.ModuleManifest), $"The module was not built: {Repo.ModuleManifest} is missing.");
         var state = InitialSessionState.CreateDefault2();
         state.ImportPSModule(Repo.ModuleManifest);
-        _runspace = RunspaceFactory.CreateRunspace(state);
+        _runspace = host is null ? RunspaceFactory.CreateRunspace(state) : RunspaceFactory.CreateRunspace(host, state);
         _runspace.Open();
     }
 
@@ -56,6 +57,15 @@ public sealed class PowerShellSession : IDisposable
         errors.InsertRange(0, shell.Streams.Error);
         return new RunResult(output.Where(o => o is not null).ToList(), errors, shell.Streams.Warning.ToList(),
             shell.Streams.Progress.ToList(), shell.Streams.Information.ToList());
+    }
+
+    /// <summary>What tab completion offers at the end of <paramref name="input"/> (e.g. "New-Thing -Device "), as PowerShell's
+    /// TabExpansion2 computes it: parameter names, enum members, [ValidateSet] values, argument completers.</summary>
+    public IReadOnlyList<string> Complete(string input)
+    {
+        using var shell = PowerShell.Create(_runspace);
+        var completion = CommandCompletion.CompleteInput(input, input.Length, null, shell);
+        return completion.CompletionMatches.Select(m => m.CompletionText).ToList();
     }
 
     public void Dispose() => _runspace.Dispose();

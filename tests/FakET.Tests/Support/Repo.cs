@@ -11,6 +11,7 @@ public static class Repo
     public static string Root => Metadata("RepoRoot");
     public static string ModuleManifest => Path.Combine(Root, "out", "FakET", "FakET.psd1");
     public static string HostDll => Path.Combine(Root, "src", "FakET.Host", "bin", Metadata("Configuration"), "net10.0", "faket.dll");
+    public static string BuildToolDll => Path.Combine(Root, "src", "FakET.Build", "bin", Metadata("Configuration"), "net8.0", "FakET.Build.dll");
     public static string NuGetPackages => Metadata("NuGetPackageRoot");
     public static string Data(string name) => Path.Combine(AppContext.BaseDirectory, "Data", name);
 }
