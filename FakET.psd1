@@ -15,6 +15,9 @@
         'Export-Volume'
         'Get-FakETDevice'
         'New-TiltSeries'
+        'New-Phantom'
+        'Export-ParticleList'
+        'Export-LabelMask'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
