@@ -79,6 +79,19 @@ public class ProjectionTests
     }
 
     [Fact]
+    public void ProgressComesPerTiltOfEachBlockAndCancellationStopsBetweenThem()
+    {
+        var volume = StackFiles.ReadVolume(Repo.Data("volume.mrc"));
+        var calls = new List<(int Done, int Total)>();
+        using var stop = new CancellationTokenSource();
+        // 64 Y slices of 64×64 floats in blocks of 16 slices: 4 blocks × 3 tilts.
+        ForwardProjector.ProjectImages(volume, new[] { -10.0, 0, 10 }, 64, 0, default, (d, t) => calls.Add((d, t)), blockBytes: 16 * 64 * 64 * 4);
+        Assert.Equal(Enumerable.Range(1, 12).Select(d => (d, 12)), calls);
+        Assert.ThrowsAny<OperationCanceledException>(() => ForwardProjector.ProjectImages(volume, new[] { -10.0, 0, 10 }, 64, 0, stop.Token,
+            (d, _) => { if (d == 5) stop.Cancel(); }, blockBytes: 16 * 64 * 64 * 4));
+    }
+
+    [Fact]
     public void ABoxProjectsToItsLengthAlongTheBeam()
     {
         // A 20 (Z) × 4 (Y) × 30 (X) volume of ones: at 0° each detector pixel over the volume sums 20 voxels

@@ -87,22 +87,19 @@ public static class ForwardProjector
         int first = 0;
         while (first < angles.Count)
         {
-            // A group of tilts whose matrices fit the budget (at least one).
-            var matrices = new List<RayMatrix>();
+            // A group of tilts whose matrices fit the budget (at least one), each moved into libtorch as soon as it is built.
+            using var groupScope = NewDisposeScope();
+            var bags = new List<(Tensor Columns, Tensor Offsets, Tensor Weights)>();
             long bytes = 0;
-            while (first + matrices.Count < angles.Count && (matrices.Count == 0 || bytes < matrixBytes))
+            while (first + bags.Count < angles.Count && (bags.Count == 0 || bytes < matrixBytes))
             {
                 cancel.ThrowIfCancellationRequested();
-                var matrix = RayMatrix.Build(geometry, angles[first + matrices.Count]);
-                matrices.Add(matrix);
+                var matrix = RayMatrix.Build(geometry, angles[first + bags.Count]);
+                bags.Add((tensor(matrix.Columns, dtype: int32, device: device),
+                    tensor(matrix.Offsets.AsSpan(0, w).ToArray(), dtype: int32, device: device),
+                    tensor(matrix.Weights, device: device)));
                 bytes += matrix.Bytes;
             }
-            using var groupScope = NewDisposeScope();
-            var bags = matrices.Select(m => (
-                Columns: tensor(m.Columns, dtype: int64, device: device),
-                Offsets: tensor(m.Offsets.AsSpan(0, w).ToArray(), dtype: int64, device: device),
-                Weights: tensor(m.Weights, device: device))).ToList();
-            matrices.Clear();
 
             for (int y0 = 0; y0 < ny; y0 += block)
             {

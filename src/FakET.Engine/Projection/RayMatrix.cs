@@ -39,45 +39,30 @@ public sealed class RayMatrix
         int nz = g.Depth, nx = g.Width, last = g.PaddedSize - 1;
         var rowColumns = new int[g.DetectorWidth][];
         var rowWeights = new float[g.DetectorWidth][];
-        Parallel.For(0, g.DetectorWidth,
-            () => new Scratch(nz * nx),
-            (j, _, scratch) =>
+        Parallel.For(0, g.DetectorWidth, j =>
+        {
+            var row = Row.ForThisThread;
+            row.Clear();
+            int c = g.DetectorStart + j;
+            // Slice coordinates along the ray: x = ax + sin·r, z = az + cos·r.
+            double ax = cos * c + m2 - g.ColumnOffset;
+            double az = -sin * c + m5 - g.RowOffset;
+            var (lo, hi) = Within(ax, sin, nx, 0, last);
+            (lo, hi) = Within(az, cos, nz, lo, hi);
+            for (int r = lo; r <= hi; r++)
             {
-                int c = g.DetectorStart + j;
-                // Slice coordinates along the ray: x = ax + sin·r, z = az + cos·r.
-                double ax = cos * c + m2 - g.ColumnOffset;
-                double az = -sin * c + m5 - g.RowOffset;
-                var (lo, hi) = Within(ax, sin, nx, 0, last);
-                (lo, hi) = Within(az, cos, nz, lo, hi);
-                scratch.Touched.Clear();
-                for (int r = lo; r <= hi; r++)
-                {
-                    double x = ax + sin * r, z = az + cos * r;
-                    if (!(x > -1 && x < nx && z > -1 && z < nz)) continue;
-                    double fx = Math.Floor(x), fz = Math.Floor(z);
-                    int x0 = (int)fx, z0 = (int)fz;
-                    double dx = x - fx, dz = z - fz;
-                    scratch.Add(z0, x0, (1 - dz) * (1 - dx), nz, nx);
-                    scratch.Add(z0, x0 + 1, (1 - dz) * dx, nz, nx);
-                    scratch.Add(z0 + 1, x0, dz * (1 - dx), nz, nx);
-                    scratch.Add(z0 + 1, x0 + 1, dz * dx, nz, nx);
-                }
-                var touched = scratch.Touched;
-                var columns = new int[touched.Count];
-                var weights = new float[touched.Count];
-                for (int k = 0; k < touched.Count; k++)
-                {
-                    int index = touched[k];
-                    columns[k] = index;
-                    weights[k] = (float)scratch.Sum[index];
-                    scratch.Sum[index] = 0;
-                    scratch.Seen[index] = false;
-                }
-                rowColumns[j] = columns;
-                rowWeights[j] = weights;
-                return scratch;
-            },
-            _ => { });
+                double x = ax + sin * r, z = az + cos * r;
+                if (!(x > -1 && x < nx && z > -1 && z < nz)) continue;
+                double fx = Math.Floor(x), fz = Math.Floor(z);
+                int x0 = (int)fx, z0 = (int)fz;
+                double dx = x - fx, dz = z - fz;
+                row.Add(z0, x0, (1 - dz) * (1 - dx), nz, nx);
+                row.Add(z0, x0 + 1, (1 - dz) * dx, nz, nx);
+                row.Add(z0 + 1, x0, dz * (1 - dx), nz, nx);
+                row.Add(z0 + 1, x0 + 1, dz * dx, nz, nx);
+            }
+            (rowColumns[j], rowWeights[j]) = row.ToArrays();
+        });
 
         var offsets = new int[g.DetectorWidth + 1];
         long total = 0;
@@ -109,23 +94,45 @@ public sealed class RayMatrix
         return ((int)Math.Max(lo, Math.Floor(r1)), (int)Math.Min(hi, Math.Ceiling(r2)));
     }
 
-    /// <summary>Per-thread accumulator that merges the weights one ray gives the same voxel.</summary>
-    sealed class Scratch(int size)
+    /// <summary>One ray's entries, with the weights that several samples give one voxel merged. Samples are one pixel
+    /// apart along the ray and each touches a 2×2 cell, so a voxel is touched by at most three consecutive samples:
+    /// its earlier entry is among the last twelve.</summary>
+    sealed class Row
     {
-        public readonly double[] Sum = new double[size];
-        public readonly bool[] Seen = new bool[size];
-        public readonly List<int> Touched = new();
+        const int Window = 12;
+        [ThreadStatic] static Row? _forThisThread;
+        int[] _columns = new int[256];
+        double[] _weights = new double[256];
+        int _count;
+
+        public static Row ForThisThread => _forThisThread ??= new Row();
+
+        public void Clear() => _count = 0;
 
         public void Add(int z, int x, double weight, int nz, int nx)
         {
             if (weight == 0 || (uint)z >= (uint)nz || (uint)x >= (uint)nx) return;
             int index = z * nx + x;
-            if (!Seen[index])
+            for (int k = _count - 1; k >= 0 && k >= _count - Window; k--)
+                if (_columns[k] == index)
+                {
+                    _weights[k] += weight;
+                    return;
+                }
+            if (_count == _columns.Length)
             {
-                Seen[index] = true;
-                Touched.Add(index);
+                Array.Resize(ref _columns, 2 * _count);
+                Array.Resize(ref _weights, 2 * _count);
             }
-            Sum[index] += weight;
+            _columns[_count] = index;
+            _weights[_count++] = weight;
+        }
+
+        public (int[] Columns, float[] Weights) ToArrays()
+        {
+            var weights = new float[_count];
+            for (int k = 0; k < _count; k++) weights[k] = (float)_weights[k];
+            return (_columns.AsSpan(0, _count).ToArray(), weights);
         }
     }
 }
