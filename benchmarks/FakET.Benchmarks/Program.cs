@@ -6,14 +6,15 @@ using FakET.Native;
 using FakET.Projection;
 
 // Timings for docs/benchmarks.md. Usage:
-//   projection <volume.mrc> [tilts=61] [out.mrc]   time New-TiltSeries' projector on a volume (−60…60°)
+//   projection <volume.mrc|cube:N> [tilts=61] [out.mrc]   time New-TiltSeries' projector on a volume (−60…60°)
 //   compare <projections.mrc> <expected.mrc>       per-tilt correlation and relative L2 of two stacks
 var invariant = CultureInfo.InvariantCulture;
 switch (args.FirstOrDefault())
 {
     case "projection":
     {
-        var volume = StackFiles.ReadVolume(args[1]);
+        // A volume file, or "cube:N" for a seeded N³ volume made here (e.g. 1024³, too big to pass around as a file).
+        var volume = args[1].StartsWith("cube:") ? Cube(int.Parse(args[1][5..], invariant)) : StackFiles.ReadVolume(args[1]);
         int tilts = args.Length > 2 ? int.Parse(args[2], invariant) : 61;
         var angles = Enumerable.Range(0, tilts).Select(i => tilts == 1 ? 0 : -60 + 120.0 * i / (tilts - 1)).ToArray();
         NativeStack.EnsureLoaded();
@@ -21,7 +22,8 @@ switch (args.FirstOrDefault())
         Console.WriteLine($"volume {volume.Depth}×{volume.Height}×{volume.Width}, {tilts} tilts");
         long before = Process.GetCurrentProcess().PeakWorkingSet64;
         var clock = Stopwatch.StartNew();
-        var images = ForwardProjector.ProjectImages(volume, angles, volume.Width, 0);
+        long blockBytes = long.TryParse(Environment.GetEnvironmentVariable("FAKET_BLOCK_MB"), out var mb) ? mb << 20 : ForwardProjector.DefaultBlockBytes;
+        var images = ForwardProjector.ProjectImages(volume, angles, volume.Width, 0, blockBytes: blockBytes);
         clock.Stop();
         Console.WriteLine($"projection: {clock.Elapsed.TotalSeconds:F2} s  peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB (before {before / 1048576.0:F0} MiB)");
         if (args.Length > 3)
@@ -65,3 +67,15 @@ switch (args.FirstOrDefault())
         return 2;
 }
 return 0;
+
+static Volume Cube(int n)
+{
+    var sections = new float[n][];
+    Parallel.For(0, n, z =>
+    {
+        var random = new Random(z);
+        sections[z] = new float[n * n];
+        for (int i = 0; i < sections[z].Length; i++) sections[z][i] = (float)random.NextDouble();
+    });
+    return new Volume(sections, n, n, 10.0);
+}

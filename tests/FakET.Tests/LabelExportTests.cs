@@ -206,6 +206,18 @@ public class LabelExportTests : IDisposable
     }
 
     [Fact]
+    public void ThePhantomExampleRuns()
+    {
+        string script = Path.Combine(Repo.Root, "examples", "phantom.ps1");
+        var r = _ps.Run("& $s -OutputDirectory out -Size 160 -Depth 60 -DoseSymmetric", ("s", script));
+        Assert.Empty(r.Errors);
+        var files = Directory.GetFiles(_dir.File("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[] { "class_mask.mrc", "instance_mask.mrc", "objl.xml", "particles.csv", "particles.star", "projections_noiseless.json",
+            "projections_noiseless.mrc", "projections_noiseless.tlt", "projections_noiseless_order_list.csv", "sample.json", "sample.mrc" }.Order(StringComparer.Ordinal), files);
+        Assert.Equal(61, TiltAngleFile.Read(_dir.File(Path.Combine("out", "projections_noiseless.tlt"))).Length);
+    }
+
+    [Fact]
     public void ExportsAreWhatIfAwareAndDoNotOverwriteWithoutForce()
     {
         var volume = Phantom();
