@@ -14,6 +14,10 @@
         'Import-Volume'
         'Export-Volume'
         'Get-FakETDevice'
+        'New-TiltSeries'
+        'New-Phantom'
+        'Export-ParticleList'
+        'Export-LabelMask'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

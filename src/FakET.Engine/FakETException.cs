@@ -44,6 +44,16 @@ public static class ErrorIds
     public const string TiltAngleCountMismatch = "TiltAngleCountMismatch";
     public const string TiltAngleInvalid = "TiltAngleInvalid";
     public const string TiltAngleFileInvalid = "TiltAngleFileInvalid";
+    // Projection
+    public const string DetectorWidthInvalid = "DetectorWidthInvalid";
+    // Phantoms and their labels
+    public const string PhantomInvalid = "PhantomInvalidParameter";
+    public const string PhantomClassUnknown = "PhantomClassUnknown";
+    public const string PhantomMapInvalid = "PhantomMapInvalid";
+    public const string PhantomObjectTooLarge = "PhantomObjectTooLarge";
+    public const string PhantomSlabTooFull = "PhantomSlabTooFull";
+    public const string LabelsMissing = "VolumeHasNoLabels";
+    public const string ParticleListFormatUnknown = "ParticleListFormatUnknown";
     // Native stack
     public const string NativeLoadFailed = "NativeLibraryLoadFailed";
 }

@@ -12,7 +12,8 @@ public static class HistorySidecar
     public const string Format = "FakET.PowerShell/history";
 
     /// <summary>What a sidecar holds.</summary>
-    public sealed record Contents(IReadOnlyList<HistoryEntry> History, IReadOnlyList<double>? TiltAngles);
+    public sealed record Contents(IReadOnlyList<HistoryEntry> History, IReadOnlyList<double>? TiltAngles,
+        IReadOnlyList<double>? AcquisitionOrder = null);
 
     public static string PathFor(string mrcPath) => Path.ChangeExtension(mrcPath, ".json");
 
@@ -28,6 +29,8 @@ public static class HistorySidecar
         };
         if (stack is TiltSeries { TiltAngles: { } angles })
             root["tiltAngles"] = new JsonArray(angles.Select(a => (JsonNode?)a).ToArray());
+        if (stack is TiltSeries { AcquisitionOrder: { } order })
+            root["acquisitionOrder"] = new JsonArray(order.Select(a => (JsonNode?)a).ToArray());
         var steps = new JsonArray();
         foreach (var entry in stack.History)
         {
@@ -69,7 +72,9 @@ public static class HistorySidecar
                     DateTimeOffset.TryParse(step["time"]?.GetValue<string>(), out var t) ? t : DateTimeOffset.MinValue));
             }
             var angles = root["tiltAngles"]?.AsArray().Select(n => n!.GetValue<double>()).ToArray();
-            return new Contents(history, angles is { Length: > 0 } && angles.Length == count ? angles : null);
+            var order = root["acquisitionOrder"]?.AsArray().Select(n => n!.GetValue<double>()).ToArray();
+            return new Contents(history, angles is { Length: > 0 } && angles.Length == count ? angles : null,
+                order is { Length: > 0 } && order.Length == count ? order : null);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {

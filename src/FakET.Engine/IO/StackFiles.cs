@@ -43,7 +43,10 @@ public static class StackFiles
             ["Mode"] = (int)header.Mode,
             ["TiltAngleSource"] = source,
         }));
-        return new TiltSeries(sections, header.Ny, header.Nx, angles, PixelSizeOf(header), history) { Origin = OriginOf(header) };
+        // The acquisition order travels in the sidecar; it applies only while the stack's angles are the same ones.
+        var order = sidecar?.AcquisitionOrder;
+        if (order is not null && (angles is null || !order.Order().SequenceEqual(angles.Order()))) order = null;
+        return new TiltSeries(sections, header.Ny, header.Nx, angles, PixelSizeOf(header), history, order) { Origin = OriginOf(header) };
     }
 
     /// <summary>Reads a volume (Z, Y, X) and its history sidecar, if any.</summary>
@@ -69,8 +72,14 @@ public static class StackFiles
         MrcFile.Write(path, stack.Sections, stack.Height, stack.Width, stack.PixelSize, options, cancel, progress);
         if (stack is TiltSeries { TiltAngles: { } angles })
             TiltAngleFile.Write(Path.ChangeExtension(path, ".tlt"), angles);
+        if (stack is TiltSeries { AcquisitionOrder: { } order })
+            TiltAngleFile.WriteOrderList(OrderListPath(path), order);
         HistorySidecar.Write(path, stack);
     }
+
+    /// <summary>Where the acquisition order of a tilt series goes: <c>name_order_list.csv</c> beside the stack.</summary>
+    public static string OrderListPath(string path) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path) + "_order_list.csv");
 
     /// <summary>MRC labels: the program, then the newest steps of the history (the sidecar has all of them).</summary>
     public static IReadOnlyList<string> Labels(ImageStack stack)

@@ -55,4 +55,15 @@ public static class TiltAngleFile
         foreach (var a in angles) text.Append(a.ToString("0.0#####", CultureInfo.InvariantCulture)).Append('\n');
         AtomicFile.WriteAllText(path, text.ToString());
     }
+
+    /// <summary>Writes the acquisition order as RELION's tomography order list: one line per image as acquired,
+    /// <c>number,angle</c>, numbered from 1; atomically.</summary>
+    public static void WriteOrderList(string path, IEnumerable<double> anglesAsAcquired)
+    {
+        var text = new StringBuilder();
+        int number = 0;
+        foreach (var a in anglesAsAcquired)
+            text.Append(++number).Append(',').Append(a.ToString("0.0#####", CultureInfo.InvariantCulture)).Append('\n');
+        AtomicFile.WriteAllText(path, text.ToString());
+    }
 }

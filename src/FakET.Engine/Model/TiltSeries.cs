@@ -15,8 +15,10 @@ public sealed class TiltSeries : ImageStack
     /// <param name="tiltAngles">Degrees, one per tilt; <c>null</c> when unknown.</param>
     /// <param name="pixelSize">Å per pixel.</param>
     /// <param name="history">The steps that made it.</param>
+    /// <param name="acquisitionOrder">The tilt angles in the order they were acquired (e.g. dose-symmetric), when it
+    /// differs from the stack's order; the same angles as <paramref name="tiltAngles"/>.</param>
     public TiltSeries(float[][] tilts, int height, int width, IReadOnlyList<double>? tiltAngles, double pixelSize,
-        IEnumerable<HistoryEntry>? history = null)
+        IEnumerable<HistoryEntry>? history = null, IReadOnlyList<double>? acquisitionOrder = null)
         : base(tilts, height, width, pixelSize, history)
     {
         if (tiltAngles is not null)
@@ -28,6 +30,13 @@ public sealed class TiltSeries : ImageStack
                 throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument, "Tilt angles must be finite numbers of degrees.");
             TiltAngles = tiltAngles.ToArray();
         }
+        if (acquisitionOrder is not null)
+        {
+            if (TiltAngles is null || !acquisitionOrder.Order().SequenceEqual(TiltAngles.Order()))
+                throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument,
+                    "The acquisition order must list the series' own tilt angles, each once.");
+            AcquisitionOrder = acquisitionOrder.ToArray();
+        }
     }
 
     /// <summary>Number of tilts.</summary>
@@ -35,6 +44,9 @@ public sealed class TiltSeries : ImageStack
 
     /// <summary>Tilt angles in degrees, one per tilt, or <c>null</c> when unknown.</summary>
     public IReadOnlyList<double>? TiltAngles { get; }
+
+    /// <summary>The tilt angles in the order they were acquired, or <c>null</c> when that is the stack's order or unknown.</summary>
+    public IReadOnlyList<double>? AcquisitionOrder { get; }
 
     /// <summary>Tilt image <paramref name="index"/> (row-major Y, X).</summary>
     public float[] Tilt(int index) => Section(index);
@@ -45,7 +57,7 @@ public sealed class TiltSeries : ImageStack
 
     /// <summary>The same series with another history.</summary>
     public TiltSeries WithHistory(IEnumerable<HistoryEntry> history) =>
-        new(Sections.ToArray(), Height, Width, TiltAngles, PixelSize, history) { Origin = Origin };
+        new(Sections.ToArray(), Height, Width, TiltAngles, PixelSize, history, AcquisitionOrder) { Origin = Origin };
 
     /// <summary>One line: <c>TiltSeries 61×1024×1024  −60°…+60°  10.0 Å/px  noisy (seed 1)</c>.</summary>
     public override string ToString()

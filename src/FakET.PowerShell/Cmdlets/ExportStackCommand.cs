@@ -32,18 +32,8 @@ public abstract class ExportStackCommand : FakETCmdlet
     protected override void ProcessRecord()
     {
         var stack = Stack;
-        string target = ResolveOutputPath(ParameterSetName == "LiteralPath" ? LiteralPath : Path);
-        if (File.Exists(target) && !Force)
-        {
-            WriteError(new ErrorRecord(new IOException($"'{target}' already exists. Use -Force to overwrite it."),
-                "FileExists", ErrorCategory.ResourceExists, target));
-            return;
-        }
-        if (Directory.Exists(target))
-        {
-            WriteError(new ErrorRecord(new IOException($"'{target}' is a folder; give a file name."), "PathIsFolder", ErrorCategory.InvalidArgument, target));
-            return;
-        }
+        string? target = WritableTarget(ParameterSetName == "LiteralPath" ? LiteralPath : Path, Force);
+        if (target is null) return;
         var mode = Float16 ? MrcMode.Float16 : MrcMode.Float32;
         if (!ShouldProcess(target, $"Write {stack.Count}×{stack.Height}×{stack.Width} as MRC mode {(int)mode}")) return;
         bool written = TryRun(() => StackFiles.Write(stack, target, mode, Cancel,

@@ -1,0 +1,133 @@
+using System.Management.Automation;
+using FakET.Phantom;
+
+namespace FakET.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Makes a synthetic specimen volume with ground truth: particles of several classes, and optionally membranes, gold fiducials and ice.</para>
+/// <para type="description">Places exactly -Count particles of each -Class at random positions inside a slab of -SlabThickness voxels (centred in Z), each at an orientation drawn uniformly over all rotations (from a uniform random unit quaternion, not uniform Euler angles), without overlap: every particle stays at least one voxel away from the others. A class is a built-in shape, small (an ellipsoid about 90 Å long), medium (two fused spheres, 135 Å) or large (a barrel, 220 Å), or the path of a density map in MRC format (e.g. from EMDB), which is resampled to -VoxelSize and whose mask is where its density reaches -MapThreshold of its maximum; its box centre is the particle's centre (for a hollow map, such as a capsid, that centre lies outside its own mask). Protein has density 1; -IceDensity fills the slab with ice; -Membranes adds vesicles (lipid bilayers, labelled in the class mask only) and -Fiducials adds gold beads (a class of their own, listed with the particles). Large objects are placed first. When the slab is too full for the counts asked for, New-Phantom fails with the error PhantomSlabTooFull rather than place fewer. The result is a Volume whose Labels hold a class mask (0 background, k for class k), an instance mask (each particle's id) and the particle table (id, class, x, y, z in voxels, Euler angles phi, the, psi in TOM/PyTom/DeepFinder's ZXZ convention: the particle is its reference rotated by Rz(psi)·Rx(the)·Rz(phi)). The same -Seed gives the same phantom.</para>
+/// <example><code>$phantom = New-Phantom -Width 512 -Height 512 -Depth 200 -Class small,medium,large -Count 40,20,10 -Seed 1</code><para>A SHREC-sized sample at 10 Å per voxel with 40 small, 20 medium and 10 large particles.</para></example>
+/// <example><code>New-Phantom -Class ./emd_3228.map,small -Count 15 -SlabThickness 120 -Membranes 2 -Fiducials 5 -IceDensity 0.7 | Export-Volume ./sample.mrc</code><para>15 copies of an EMDB map and 15 small particles in a 120-voxel slab of ice, with two vesicles and five gold beads.</para></example>
+/// <example><code>$phantom | Export-ParticleList ./objl.xml; $phantom | Export-LabelMask ./target.mrc; $phantom | New-TiltSeries | Export-TiltSeries ./clean.mrc</code><para>Writes the DeepFinder object list, the class mask, and the clean tilt series of the phantom.</para></example>
+/// </summary>
+[Cmdlet(VerbsCommon.New, "Phantom")]
+[OutputType(typeof(Volume))]
+public sealed class NewPhantomCommand : FakETCmdlet
+{
+    /// <summary><para type="description">X size in voxels (default 512).</para></summary>
+    [Parameter]
+    [ValidateRange(1, 65536)]
+    public int Width { get; set; } = 512;
+
+    /// <summary><para type="description">Y size in voxels, along the tilt axis (default 512).</para></summary>
+    [Parameter]
+    [ValidateRange(1, 65536)]
+    public int Height { get; set; } = 512;
+
+    /// <summary><para type="description">Z size in voxels, along the beam at 0° (default 200).</para></summary>
+    [Parameter]
+    [ValidateRange(1, 65536)]
+    public int Depth { get; set; } = 200;
+
+    /// <summary><para type="description">Voxel size in Å (default 10, as SHREC).</para></summary>
+    [Parameter]
+    [ValidateRange(1e-3, 1e4)]
+    public double VoxelSize { get; set; } = 10;
+
+    /// <summary><para type="description">Thickness in voxels of the specimen slab, centred in Z; every object lies inside it. Default: the whole depth.</para></summary>
+    [Parameter]
+    [ValidateRange(1, 65536)]
+    public int SlabThickness { get; set; }
+
+    /// <summary><para type="description">The particle classes, in class-number order: built-in shapes (small, medium, large) or paths of MRC density maps. Default: small, medium, large.</para></summary>
+    [Parameter(Position = 0)]
+    public string[] Class { get; set; } = { "small", "medium", "large" };
+
+    /// <summary><para type="description">How many particles of each class: one number for every class, or one per class (default 10).</para></summary>
+    [Parameter(Position = 1)]
+    [ValidateRange(0, 10_000_000)]
+    public int[] Count { get; set; } = { 10 };
+
+    /// <summary><para type="description">Names for the classes in the labels, one per class. Default: the shape's name or the map's file name.</para></summary>
+    [Parameter]
+    public string[]? ClassName { get; set; }
+
+    /// <summary><para type="description">For density maps: the mask threshold as a fraction of the map's maximum after resampling (default 0.2).</para></summary>
+    [Parameter]
+    [ValidateRange(1e-6, 0.999999)]
+    public double MapThreshold { get; set; } = 0.2;
+
+    /// <summary><para type="description">Number of membrane vesicles (default 0).</para></summary>
+    [Parameter]
+    [ValidateRange(0, 100_000)]
+    public int Membranes { get; set; }
+
+    /// <summary><para type="description">Smallest and largest vesicle radius in Å (default 250, 500); the bilayer is 40 Å thick.</para></summary>
+    [Parameter]
+    [ValidateCount(2, 2)]
+    public double[] MembraneRadius { get; set; } = { 250, 500 };
+
+    /// <summary><para type="description">Number of gold fiducials (default 0).</para></summary>
+    [Parameter]
+    [ValidateRange(0, 1_000_000)]
+    public int Fiducials { get; set; }
+
+    /// <summary><para type="description">Gold bead radius in Å (default 50: 10 nm beads).</para></summary>
+    [Parameter]
+    [ValidateRange(1e-3, 1e5)]
+    public double FiducialRadius { get; set; } = 50;
+
+    /// <summary><para type="description">Density of the ice that fills the slab, with protein at 1 (e.g. 0.7); default 0, no ice.</para></summary>
+    [Parameter]
+    [ValidateRange(0, 1000)]
+    public double IceDensity { get; set; }
+
+    /// <summary><para type="description">Seed of the random placement and orientations; the same seed gives the same phantom. Default: a random seed, recorded in the history.</para></summary>
+    [Parameter]
+    public int Seed { get; set; }
+
+    protected override void EndProcessing()
+    {
+        int seed = MyInvocation.BoundParameters.ContainsKey(nameof(Seed)) ? Seed : Random.Shared.Next();
+        TryRun(() =>
+        {
+            var classes = Classes();
+            var spec = new PhantomSpec
+            {
+                Depth = Depth, Height = Height, Width = Width, VoxelSize = VoxelSize, SlabThickness = SlabThickness,
+                Classes = classes, Membranes = Membranes, MembraneRadiusMin = MembraneRadius[0], MembraneRadiusMax = MembraneRadius[1],
+                Fiducials = Fiducials, FiducialRadius = FiducialRadius, IceDensity = IceDensity, Seed = seed,
+            };
+            WriteObject(PhantomBuilder.Build(spec, Cancel, Progress("New-Phantom", "Placing: object")));
+        }, null);
+    }
+
+    List<ParticleClass> Classes()
+    {
+        if (Count.Length != 1 && Count.Length != Class.Length)
+            throw new FakETException(ErrorIds.PhantomInvalid, FailureKind.InvalidArgument,
+                $"-Count gives {Count.Length} numbers for {Class.Length} classes: give one number for all, or one per class.");
+        if (ClassName is not null && ClassName.Length != Class.Length)
+            throw new FakETException(ErrorIds.PhantomInvalid, FailureKind.InvalidArgument,
+                $"-ClassName gives {ClassName.Length} names for {Class.Length} classes: give one per class.");
+        var classes = new List<ParticleClass>();
+        for (int k = 0; k < Class.Length; k++)
+        {
+            int count = Count.Length == 1 ? Count[0] : Count[k];
+            string? name = ClassName?[k];
+            var shape = ParticleShape.BuiltIn(Class[k]);
+            if (shape is not null)
+            {
+                classes.Add(new ParticleClass(shape, count, name));
+                continue;
+            }
+            string path = ResolveOutputPath(Class[k]);
+            if (!File.Exists(path))
+                throw new FakETException(ErrorIds.PhantomClassUnknown, FailureKind.ObjectNotFound,
+                    $"Class '{Class[k]}' is neither a built-in shape ({string.Join(", ", ParticleShape.BuiltInNames)}) nor an existing MRC density map.");
+            RequireNativeStack();
+            classes.Add(new ParticleClass(DensityMapShape.Load(path, VoxelSize, MapThreshold), count, name, path));
+        }
+        return classes;
+    }
+}
