@@ -44,6 +44,10 @@ public static class ErrorIds
     public const string TiltAngleCountMismatch = "TiltAngleCountMismatch";
     public const string TiltAngleInvalid = "TiltAngleInvalid";
     public const string TiltAngleFileInvalid = "TiltAngleFileInvalid";
+    public const string TiltAnglesUnknown = "TiltAnglesUnknown";
+    // Reconstruction
+    public const string ReconstructionBinTooLarge = "ReconstructionBinTooLarge";
+    public const string ReconstructionParameterInvalid = "ReconstructionParameterInvalid";
     // Native stack
     public const string NativeLoadFailed = "NativeLibraryLoadFailed";
 }
