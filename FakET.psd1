@@ -14,6 +14,7 @@
         'Import-Volume'
         'Export-Volume'
         'Get-FakETDevice'
+        'New-Tomogram'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
