@@ -138,22 +138,24 @@ public static class FilteredBackProjection
             // Filtering works on a few tilts at once: padded input, its spectrum and the inverse, ~6 floats per padded pixel.
             long filterTiltBytes = (long)rows * (padded * 6L + (long)series.Width * options.Bin) * sizeof(float);
             int batch = (int)Math.Clamp(options.BlockBytes / 4 / filterTiltBytes, 1, tilts);
-            // Per Z section of a chunk: positions and taps (~9 floats per tilt and X) and the summed rows (2 × rows floats per X).
-            long zBytes = (long)width * (tilts * 9L + rows * 2L) * sizeof(float);
-            int zChunk = (int)Math.Clamp(options.BlockBytes / 2 / zBytes, 1, thickness);
+            // Per Z section of a chunk: 2·tilts taps and weights per X (4 bytes each) and the summed rows (rows floats per X).
+            // Kept under 32 MB so that the allocator reuses the memory instead of mapping fresh pages for every chunk.
+            long zBytes = (long)width * (tilts * 16L + rows * 4L);
+            int zChunk = (int)Math.Clamp(Math.Min(options.BlockBytes / 2, 32L << 20) / zBytes, 1, thickness);
             return new Geometry(width, height, thickness, options.Bin, series.PixelSize * options.Bin, tilts, padded, rows, batch, zChunk);
         }
     }
 
-    /// <summary>The block-independent parts of the computation, on the compute device.</summary>
+    /// <summary>The block-independent parts of the computation, and the buffers every block reuses.</summary>
     sealed class Kernel
     {
         readonly Geometry _g;
         readonly Device _device;
-        readonly Tensor _response;   // (padded/2 + 1) real response × π/(2n)
-        readonly Tensor _alongX;     // (1, W, n): (x − W/2)·cos θ + W/2, the detector position of x at z = centre
-        readonly Tensor _alongZ;     // (T, 1, n): (z − T/2)·sin θ
-        readonly Tensor _tableOffset; // (n): the table row of detector pixel −1 for each tilt
+        readonly Tensor _response;    // (padded/2 + 1): the real response × π/(2n), on the device
+        readonly double[] _alongX;    // [x·n + i] = (x − W/2)·cos θ_i + W/2: the detector position of x in section z = T/2
+        readonly double[] _alongZ;    // [z·n + i] = (z − T/2)·sin θ_i: how far section z shifts it
+        readonly int[] _taps;         // (chunk·W, 2n): the table rows each voxel sums
+        readonly float[] _weights;    // (chunk·W, 2n): their weights
 
         public Kernel(Geometry g, IReadOnlyList<double> angles, ReconstructionFilter filter, Device device)
         {
@@ -161,17 +163,16 @@ public static class FilteredBackProjection
             _device = device;
             int n = g.TiltCount;
             _response = torch.tensor(FourierFilter.RealResponse(filter, g.PaddedLength, Math.PI / (2.0 * n)), device: device);
-            var alongX = new float[g.Width * n];
+            _alongX = new double[g.Width * n];
             for (int x = 0; x < g.Width; x++)
                 for (int i = 0; i < n; i++)
-                    alongX[x * n + i] = (float)((x - g.Width / 2) * Math.Cos(angles[i] * Math.PI / 180) + g.Width / 2);
-            var alongZ = new float[g.Thickness * n];
+                    _alongX[x * n + i] = (x - g.Width / 2) * Math.Cos(angles[i] * Math.PI / 180) + g.Width / 2;
+            _alongZ = new double[g.Thickness * n];
             for (int z = 0; z < g.Thickness; z++)
                 for (int i = 0; i < n; i++)
-                    alongZ[z * n + i] = (float)((z - g.Thickness / 2) * Math.Sin(angles[i] * Math.PI / 180));
-            _alongX = torch.tensor(alongX, new long[] { 1, g.Width, n }, device: device);
-            _alongZ = torch.tensor(alongZ, new long[] { g.Thickness, 1, n }, device: device);
-            _tableOffset = torch.arange(0, n, dtype: ScalarType.Int32, device: device).mul_(g.Width + 2);
+                    _alongZ[z * n + i] = (z - g.Thickness / 2) * Math.Sin(angles[i] * Math.PI / 180);
+            _taps = new int[g.ZChunk * g.Width * 2 * n];
+            _weights = new float[_taps.Length];
         }
 
         /// <summary>
@@ -208,41 +209,77 @@ public static class FilteredBackProjection
         /// <summary>Back-projects one block's table into rows [y0, y0 + rows) of every Z section.</summary>
         public void BackProject(Tensor table, int y0, int rows, float[][] sections, CancellationToken cancel)
         {
-            int w = _g.Width;
+            int w = _g.Width, n = _g.TiltCount;
             using var sum = nn.EmbeddingBag_from_pretrained(table, freeze: true, mode: EmbeddingBagMode.Sum, device: _device);
+            using var allTaps = torch.from_array(_taps);
+            using var allWeights = torch.from_array(_weights);
             for (int z0 = 0; z0 < _g.Thickness; z0 += _g.ZChunk)
             {
                 cancel.ThrowIfCancellationRequested();
                 int z1 = Math.Min(_g.Thickness, z0 + _g.ZChunk);
                 using var scope = torch.NewDisposeScope();
-                var (taps, weights) = Taps(z0, z1);
-                // (Z chunk · X, rows) → rows [y0, y0 + rows) of each section (Y, X): a transposing copy.
-                var voxels = sum.forward(taps, null, weights).view(z1 - z0, w, rows).cpu();
-                for (int z = z0; z < z1; z++)
-                {
-                    using var section = torch.from_array(sections[z]);
-                    section.view(_g.Height, w)[y0..(y0 + rows)].copy_(voxels[z - z0].t());
-                }
+                FillTaps(z0, z1);
+                long used = (long)(z1 - z0) * w * 2 * n;
+                var taps = allTaps.narrow(0, 0, used).view(-1, 2 * n).to(_device);
+                var weights = allWeights.narrow(0, 0, used).view(-1, 2 * n).to(_device);
+                // (chunk·W, rows): voxel (z, x) of every slice in the block, in the order (z, x, y).
+                var voxels = sum.forward(taps, null, weights).cpu();
+                ToSections(TensorSpans.Floats(voxels), z0, z1, y0, rows, sections);
             }
         }
 
         /// <summary>
-        /// For every voxel (z, x) of sections [z0, z1): the 2·n table rows it sums and their weights, (chunk · W, 2n).
-        /// Linear interpolation at detector position u: weight 1 − (u − ⌊u⌋) on ⌊u⌋ and u − ⌊u⌋ on ⌊u⌋ + 1, and both
-        /// weights 0 where u lies outside [0, W − 1] (iradon interpolates with zero outside the detector).
+        /// For every voxel (z, x) of sections [z0, z1): the 2n table rows it sums and their weights. Linear
+        /// interpolation at detector position u: weight 1 − (u − ⌊u⌋) on ⌊u⌋ and u − ⌊u⌋ on ⌊u⌋ + 1, and both 0 where
+        /// u lies outside [0, W − 1] (iradon interpolates with zero outside the detector). Index bookkeeping, done
+        /// here rather than as a dozen tensor operations, each of which would allocate and traverse the chunk again.
         /// </summary>
-        (Tensor Taps, Tensor Weights) Taps(int z0, int z1)
+        void FillTaps(int z0, int z1)
         {
             int w = _g.Width, n = _g.TiltCount;
-            var u = _alongX - _alongZ[z0..z1];                       // (chunk, W, n)
-            var lower = u.floor();
-            var inside = u.ge(0).logical_and_(u.le(w - 1)).to(ScalarType.Float32);
-            var upperWeight = (u - lower).mul_(inside);
-            var lowerWeight = inside.sub_(upperWeight);
-            var lowerTap = lower.clamp_(-1, w - 1).to(ScalarType.Int32).add_(_tableOffset).add_(1);
-            var taps = torch.cat(new[] { lowerTap, lowerTap + 1 }, -1).view(-1, 2 * n);
-            var weights = torch.cat(new[] { lowerWeight, upperWeight }, -1).view(-1, 2 * n);
-            return (taps, weights);
+            Parallel.For(z0, z1, z =>
+            {
+                for (int x = 0; x < w; x++)
+                {
+                    int row = ((z - z0) * w + x) * 2 * n;
+                    for (int i = 0; i < n; i++)
+                    {
+                        double u = _alongX[x * n + i] - _alongZ[z * n + i];
+                        bool inside = u >= 0 && u <= w - 1;
+                        double lower = Math.Floor(u);
+                        int tap = i * (w + 2) + 1 + (int)Math.Clamp(lower, -1, w - 1);
+                        float upper = inside ? (float)(u - lower) : 0f;
+                        _taps[row + i] = tap;
+                        _taps[row + n + i] = tap + 1;
+                        _weights[row + i] = inside ? 1f - upper : 0f;
+                        _weights[row + n + i] = upper;
+                    }
+                }
+            });
+        }
+
+        /// <summary>Copies (chunk·W, rows) voxels, ordered (z, x, y), into rows [y0, y0 + rows) of sections [z0, z1) (Y, X).</summary>
+        void ToSections(ReadOnlySpan<float> voxels, int z0, int z1, int y0, int rows, float[][] sections)
+        {
+            int w = _g.Width;
+            const int Tile = 32;
+            unsafe
+            {
+                fixed (float* source = voxels)
+                {
+                    var from = (nint)source;
+                    Parallel.For(z0, z1, z =>
+                    {
+                        var plane = new ReadOnlySpan<float>((float*)from + (long)(z - z0) * w * rows, w * rows);
+                        var section = sections[z];
+                        for (int x0 = 0; x0 < w; x0 += Tile)
+                            for (int r0 = 0; r0 < rows; r0 += Tile)
+                                for (int x = x0; x < Math.Min(w, x0 + Tile); x++)
+                                    for (int r = r0; r < Math.Min(rows, r0 + Tile); r++)
+                                        section[(y0 + r) * w + x] = plane[x * rows + r];
+                    });
+                }
+            }
         }
     }
 }
