@@ -26,8 +26,12 @@ public sealed class NewTomogramCommand : FakETCmdlet
     public int Thickness { get; set; }
 
     /// <summary><para type="description">The Fourier filter: Ramp (default), SheppLogan, Cosine, Hamming, Hann, or None for plain back-projection. They are scikit-image's iradon filters.</para></summary>
+    // A string, not the engine's enum: a value-type field of an engine type would make PowerShell load the engine
+    // while it inspects this assembly, before the module's load context is hooked in.
     [Parameter]
-    public ReconstructionFilter Filter { get; set; } = ReconstructionFilter.Ramp;
+    [ValidateSet(nameof(ReconstructionFilter.Ramp), nameof(ReconstructionFilter.SheppLogan), nameof(ReconstructionFilter.Cosine),
+        nameof(ReconstructionFilter.Hamming), nameof(ReconstructionFilter.Hann), nameof(ReconstructionFilter.None))]
+    public string Filter { get; set; } = nameof(ReconstructionFilter.Ramp);
 
     /// <summary><para type="description">Binning factor (default 1): each N×N block of pixels is averaged before reconstruction, and the voxel size becomes the pixel size × N.</para></summary>
     [Parameter]
@@ -44,7 +48,7 @@ public sealed class NewTomogramCommand : FakETCmdlet
         var options = new TomogramOptions
         {
             Thickness = MyInvocation.BoundParameters.ContainsKey(nameof(Thickness)) ? Thickness : null,
-            Filter = Filter,
+            Filter = Enum.Parse<ReconstructionFilter>(Filter, ignoreCase: true),
             Bin = Bin,
             TiltAngles = TiltAngles,
         };
