@@ -8,18 +8,18 @@ using TorchSharp;
 
 // Timing runs for the engine's heavy steps; the figures go to docs/benchmarks.md.
 //
-//   dotnet run -c Release --project benchmarks/FakET.Benchmarks -- reconstruct <size> [<tilts>] [--iradon <slices>] [--repeat <runs>] [--bin <n>] [--thickness <t>]
+//   dotnet run -c Release --project benchmarks/FakET.Benchmarks -- reconstruct <size> [<tilts>] [--iradon <slices>] [--repeat <runs>] [--bin <n>] [--thickness <t>] [--sirt <iterations>]
 //
 // reconstruct: a synthetic tilt series of <tilts> (default 61) tilts from −60° to +60°, <size>×<size> pixels, is
 // reconstructed with New-Tomogram's engine (ramp filter, thickness = width), <runs> times (default 3; the fastest
-// counts). With --iradon, the same series is written
+// counts); with --sirt, by SIRT with that many iterations instead. With --iradon, the same series is written
 // to an MRC file and scikit-image's iradon (benchmarks/iradon_benchmark.py, run with /usr/bin/python3) reconstructs
 // <slices> evenly spaced Y slices of it; its time is scaled to all slices, and the slices are compared with ours.
 return args.Length > 0 && args[0] == "reconstruct" ? Reconstruct(args[1..]) : Usage();
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: reconstruct <size> [<tilts>] [--iradon <slices>] [--repeat <runs>] [--bin <n>] [--thickness <t>]");
+    Console.Error.WriteLine("usage: reconstruct <size> [<tilts>] [--iradon <slices>] [--repeat <runs>] [--bin <n>] [--thickness <t>] [--sirt <iterations>]");
     return 2;
 }
 
@@ -27,7 +27,7 @@ static int Reconstruct(string[] args)
 {
     int size = int.Parse(args[0], CultureInfo.InvariantCulture);
     int tilts = args.Length > 1 && !args[1].StartsWith("--") ? int.Parse(args[1], CultureInfo.InvariantCulture) : 61;
-    int iradonSlices = Option(args, "--iradon", 0), repeat = Option(args, "--repeat", 3), bin = Option(args, "--bin", 1), thickness = Option(args, "--thickness", size / bin);
+    int iradonSlices = Option(args, "--iradon", 0), sirt = Option(args, "--sirt", 0), repeat = Option(args, "--repeat", 3), bin = Option(args, "--bin", 1), thickness = Option(args, "--thickness", size / bin);
 
     NativeStack.EnsureLoaded();
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, " +
@@ -37,7 +37,7 @@ static int Reconstruct(string[] args)
     Console.WriteLine($"input: {series}  ({Megabytes((long)tilts * size * size * 4)} MB)");
 
     // A warm-up on a small series loads and initialises libtorch's kernels, so the timing is the work alone.
-    FilteredBackProjection.Reconstruct(SyntheticSeries(32, 5));
+    Tomography.Reconstruct(SyntheticSeries(32, 5));
     // The machine is shared: of several runs, the fastest is the one least disturbed.
     using var self = Process.GetCurrentProcess();
     double seconds = double.PositiveInfinity, cpu = 0;
@@ -51,7 +51,11 @@ static int Reconstruct(string[] args)
         var cpuBefore = self.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         blocks = 0;
-        volume = FilteredBackProjection.Reconstruct(series, new TomogramOptions { Bin = bin, Thickness = thickness }, default, (_, _) => blocks++);
+        volume = Tomography.Reconstruct(series, new TomogramOptions
+        {
+            Bin = bin, Thickness = thickness,
+            Method = sirt > 0 ? ReconstructionMethod.Sirt : ReconstructionMethod.Fbp, Iterations = Math.Max(1, sirt),
+        }, default, (_, _) => blocks++);
         double wall = clock.Elapsed.TotalSeconds;
         self.Refresh();
         Console.WriteLine($"  run {run + 1}: {wall:F2} s wall, {(self.TotalProcessorTime - cpuBefore).TotalSeconds:F2} s CPU");

@@ -77,7 +77,7 @@ public class ReconstructionTests
     [Fact]
     public void TheSharedCaseAgreesWithIradon()
     {
-        var volume = FilteredBackProjection.Reconstruct(CaseSeries(), new TomogramOptions { Thickness = 64 });
+        var volume = Tomography.Reconstruct(CaseSeries(), new TomogramOptions { Thickness = 64 });
         Assert.Equal((64, 64, 64), (volume.Depth, volume.Height, volume.Width));
         var expected = Flat("reconstruction_fbp_ramp.mrc");
         var actual = Flat(volume.Sections);
@@ -95,7 +95,7 @@ public class ReconstructionTests
     {
         int[] slices = { 18, 32, 49 };
         var expected = MrcFile.Read(Repo.Data("iradon_filters_case_a.mrc")).Sections;
-        var volume = FilteredBackProjection.Reconstruct(CaseSeries(), new TomogramOptions { Filter = filter });
+        var volume = Tomography.Reconstruct(CaseSeries(), new TomogramOptions { Filter = filter });
         for (int s = 0; s < slices.Length; s++)
         {
             var actual = XzSlice(volume, slices[s]);
@@ -108,7 +108,7 @@ public class ReconstructionTests
     public void BinningAveragesPixelsAndDoublesTheVoxelSize()
     {
         var series = CaseSeries();
-        var volume = FilteredBackProjection.Reconstruct(series, new TomogramOptions { Bin = 2 });
+        var volume = Tomography.Reconstruct(series, new TomogramOptions { Bin = 2 });
         Assert.Equal((32, 32, 32), (volume.Depth, volume.Height, volume.Width));
         Assert.Equal(2.0, volume.VoxelSize);
         // iradon of the projections averaged over 2×2 pixels by numpy.
@@ -126,31 +126,31 @@ public class ReconstructionTests
     public void ThicknessAddsSectionsAboutTheSameCentre()
     {
         var series = CaseSeries();
-        var thin = FilteredBackProjection.Reconstruct(series, new TomogramOptions { Thickness = 64 });
-        var thick = FilteredBackProjection.Reconstruct(series, new TomogramOptions { Thickness = 96 });
+        var thin = Tomography.Reconstruct(series, new TomogramOptions { Thickness = 64 });
+        var thick = Tomography.Reconstruct(series, new TomogramOptions { Thickness = 96 });
         Assert.Equal(96, thick.Depth);
         // Centre 48 of 96 is centre 32 of 64: sections 16…79 of the thick volume are the thin one.
         for (int z = 0; z < 64; z++)
             for (int i = 0; i < thin.Section(z).Length; i++)
                 Assert.True(Math.Abs(thin.Section(z)[i] - thick.Section(z + 16)[i]) <= 1e-5f * (1 + Math.Abs(thin.Section(z)[i])));
-        Assert.Equal(64, FilteredBackProjection.Reconstruct(series).Depth); // the default is the width
+        Assert.Equal(64, Tomography.Reconstruct(series).Depth); // the default is the width
     }
 
     [Fact]
     public void SmallBlocksGiveTheSameVolumeReportProgressAndStopWhenCancelled()
     {
         var series = CaseSeries();
-        var whole = FilteredBackProjection.Reconstruct(series);
+        var whole = Tomography.Reconstruct(series);
         var steps = new List<(int Done, int Total)>();
         // Budget for about 5 Y slices per block.
         long budget = 2L * 21 * 66 * 4 * 5;
-        var blocked = FilteredBackProjection.Reconstruct(series, new TomogramOptions { BlockBytes = budget }, default, (d, t) => steps.Add((d, t)));
+        var blocked = Tomography.Reconstruct(series, new TomogramOptions { BlockBytes = budget }, default, (d, t) => steps.Add((d, t)));
         Assert.Equal(Enumerable.Range(1, 13).Select(b => (Math.Min(64, 5 * b), 64)), steps);
         for (int z = 0; z < 64; z++) Assert.Equal(whole.Section(z), blocked.Section(z));
 
         using var cancel = new CancellationTokenSource();
         int blocks = 0;
-        Assert.Throws<OperationCanceledException>(() => FilteredBackProjection.Reconstruct(series, new TomogramOptions { BlockBytes = budget },
+        Assert.Throws<OperationCanceledException>(() => Tomography.Reconstruct(series, new TomogramOptions { BlockBytes = budget },
             cancel.Token, (_, _) => { if (++blocks == 2) cancel.Cancel(); }));
         Assert.Equal(2, blocks);
     }
@@ -160,12 +160,12 @@ public class ReconstructionTests
     {
         var series = CaseSeries();
         var unknown = series.WithTiltAngles(null);
-        var e = Assert.Throws<FakETException>(() => FilteredBackProjection.Reconstruct(unknown));
+        var e = Assert.Throws<FakETException>(() => Tomography.Reconstruct(unknown));
         Assert.Equal(ErrorIds.TiltAnglesUnknown, e.ErrorId);
-        e = Assert.Throws<FakETException>(() => FilteredBackProjection.Reconstruct(series, new TomogramOptions { TiltAngles = new[] { 0.0, 1 } }));
+        e = Assert.Throws<FakETException>(() => Tomography.Reconstruct(series, new TomogramOptions { TiltAngles = new[] { 0.0, 1 } }));
         Assert.Equal(ErrorIds.TiltAngleCountMismatch, e.ErrorId);
         Assert.Contains("21 tilts but 2 tilt angles", e.Message);
-        e = Assert.Throws<FakETException>(() => FilteredBackProjection.Reconstruct(series, new TomogramOptions { Bin = 65 }));
+        e = Assert.Throws<FakETException>(() => Tomography.Reconstruct(series, new TomogramOptions { Bin = 65 }));
         Assert.Equal(ErrorIds.ReconstructionBinTooLarge, e.ErrorId);
     }
 
@@ -236,7 +236,7 @@ public class ReconstructionTests
     [Fact]
     public void AFullRangeReconstructsTheBalls()
     {
-        var volume = FilteredBackProjection.Reconstruct(AnalyticSeries(Range(-90, 90, 1)));
+        var volume = Tomography.Reconstruct(AnalyticSeries(Range(-90, 90, 1)));
         double r = Statistics.Correlation(Flat(volume.Sections), Phantom());
         Assert.True(r > 0.98, $"correlation {r}");
     }
@@ -269,8 +269,8 @@ public class ReconstructionTests
     public void ALimitedRangeLeavesTheMissingWedgeAboutTheBeamAxis()
     {
         double[] fullAngles = Range(-90, 90, 1), limitedAngles = Range(-60, 61, 1);
-        var full = Flat(FilteredBackProjection.Reconstruct(AnalyticSeries(fullAngles)).Sections);
-        var limited = Flat(FilteredBackProjection.Reconstruct(AnalyticSeries(limitedAngles)).Sections);
+        var full = Flat(Tomography.Reconstruct(AnalyticSeries(fullAngles)).Sections);
+        var limited = Flat(Tomography.Reconstruct(AnalyticSeries(limitedAngles)).Sections);
         // Tilts up to 60° measure the Fourier plane within 60° of the k_x axis (the detector direction at 0°);
         // the wedge within 30° of k_z (the beam at 0°) is missing. Compare each band with the full range's.
         // iradon weights every tilt by π / (2n) as if the tilts covered 180°, so the measured band of the
@@ -282,6 +282,65 @@ public class ReconstructionTests
         Assert.True(wedge < 0.02, $"the wedge keeps {wedge:P1} of the full range's energy");
         // Turned by 90° (Z and X swapped), the same measure finds no wedge at all.
         Assert.InRange(BandEnergy(limited, 0, 25) / BandEnergy(full, 0, 25) / gain, 0.9, 1.1);
+    }
+
+    // ---- SIRT ----
+
+    [Fact]
+    public void TheProjectorIsTheBackProjectorsAdjoint()
+    {
+        var series = AnalyticSeries(Range(-60, 61, 7));
+        var options = new TomogramOptions { Method = ReconstructionMethod.Sirt, Thickness = 40, BlockBytes = 1 << 20 };
+        var geometry = Geometry.For(series, options);
+        Assert.True(geometry.ZChunk < 40, "the test should cross Z chunks");
+        torch.InitializeDeviceType(DeviceType.CPU);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var projector = new BackProjector(geometry, series.TiltAngles!, torch.CPU);
+        torch.manual_seed(3);
+        int rows = 3;
+        var volume = torch.randn((long)geometry.Thickness * geometry.Width, rows, dtype: torch.float32);
+        var table = torch.randn(geometry.TableRows, rows, dtype: torch.float32);
+        var projected = projector.Project(volume, rows, default);
+        var backProjected = torch.zeros_like(volume);
+        projector.BackProject(table, rows, (z0, z1, v) => backProjected.narrow(0, (long)z0 * geometry.Width, (long)(z1 - z0) * geometry.Width).copy_(v), default);
+        double left = (projected.to(torch.float64) * table.to(torch.float64)).sum().item<double>();
+        double right = (volume.to(torch.float64) * backProjected.to(torch.float64)).sum().item<double>();
+        Assert.True(Math.Abs(left - right) <= 1e-4 * Math.Abs(left), $"<Ax, y> = {left}, <x, A'y> = {right}");
+        // Row sums: a voxel inside every tilt's view spreads total weight 1 per tilt.
+        var (_, voxels) = projector.Weights();
+        Assert.Equal(series.TiltCount, voxels[(geometry.Thickness / 2) * geometry.Width + geometry.Width / 2], 5);
+    }
+
+    [Fact]
+    public void SirtConvergesToTheBallsDensities()
+    {
+        var series = AnalyticSeries(Range(-90, 90, 2));
+        var phantom = Phantom();
+        float Centre(Volume v, Ball b) => v.Section((int)b.Z)[(int)b.Y * Size + (int)b.X];
+        var few = Tomography.Reconstruct(series, new TomogramOptions { Method = ReconstructionMethod.Sirt, Iterations = 10 });
+        var many = Tomography.Reconstruct(series, new TomogramOptions { Method = ReconstructionMethod.Sirt, Iterations = 50 });
+        // The projector integrates in voxel units, so SIRT's values are the balls' densities.
+        foreach (var ball in Balls.Take(2))
+            Assert.InRange(Centre(many, ball), 0.93 * ball.Density, 1.07 * ball.Density);
+        double rFew = Statistics.Correlation(Flat(few.Sections), phantom), rMany = Statistics.Correlation(Flat(many.Sections), phantom);
+        Assert.True(rMany > 0.98 && rMany > rFew, $"correlation {rFew} after 10 iterations, {rMany} after 50");
+        Assert.Equal("tomogram (SIRT, 50 iterations)", many.LastStep);
+        Assert.Equal(50, many.History[^1].Parameters["Iterations"]);
+    }
+
+    [Fact]
+    public void SirtInSmallBlocksGivesTheSameVolume()
+    {
+        var series = CaseSeries();
+        var options = new TomogramOptions { Method = ReconstructionMethod.Sirt, Iterations = 3, Bin = 2 };
+        var whole = Tomography.Reconstruct(series, options);
+        var steps = new List<int>();
+        var blocked = Tomography.Reconstruct(series, options with { BlockBytes = 200_000 }, default, (done, _) => steps.Add(done));
+        Assert.True(steps.Count > 2, $"{steps.Count} blocks");
+        for (int z = 0; z < whole.Depth; z++)
+            for (int i = 0; i < whole.Section(z).Length; i++)
+                Assert.True(Math.Abs(whole.Section(z)[i] - blocked.Section(z)[i]) <= 1e-4f * (1 + Math.Abs(whole.Section(z)[i])));
     }
 }
 
@@ -322,6 +381,10 @@ public sealed class NewTomogramCmdletTests : IDisposable
         Assert.Equal(new[] { "imported from ts.mrc", "tomogram (hann, bin 2)" }, binned.History.Select(h => h.Summary));
         Assert.Equal("Hann", binned.History[^1].Parameters["Filter"]);
         Assert.Equal(2, binned.History[^1].Parameters["Bin"]);
+
+        var sirt = _ps.Run("Import-TiltSeries ts.mrc | New-Tomogram -Bin 2 -Method Sirt -Iterations 2").Single<Volume>();
+        Assert.Equal("tomogram (SIRT, 2 iterations, bin 2)", sirt.LastStep);
+        Assert.Equal("SIRT", sirt.History[^1].Parameters["Method"]);
     }
 
     [Fact]
