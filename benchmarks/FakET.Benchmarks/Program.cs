@@ -8,18 +8,18 @@ using TorchSharp;
 
 // Timing runs for the engine's heavy steps; the figures go to docs/benchmarks.md.
 //
-//   dotnet run -c Release --project benchmarks/FakET.Benchmarks -- reconstruct <size> [<tilts>] [--iradon <slices>] [--repeat <runs>] [--bin <n>] [--thickness <t>] [--sirt <iterations>]
+//   dotnet run -c Release --project benchmarks/FakET.Benchmarks -- reconstruct <size> [<tilts>] [--iradon <slices>] [--repeat <runs>] [--bin <n>] [--thickness <t>] [--sirt <iterations>] [--python <interpreter>]
 //
 // reconstruct: a synthetic tilt series of <tilts> (default 61) tilts from −60° to +60°, <size>×<size> pixels, is
 // reconstructed with New-Tomogram's engine (ramp filter, thickness = width), <runs> times (default 3; the fastest
 // counts); with --sirt, by SIRT with that many iterations instead. With --iradon, the same series is written
-// to an MRC file and scikit-image's iradon (benchmarks/iradon_benchmark.py, run with /usr/bin/python3) reconstructs
+// to an MRC file and scikit-image's iradon (benchmarks/iradon_benchmark.py, run with Debian's /usr/bin/python3 or --python) reconstructs
 // <slices> evenly spaced Y slices of it; its time is scaled to all slices, and the slices are compared with ours.
 return args.Length > 0 && args[0] == "reconstruct" ? Reconstruct(args[1..]) : Usage();
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: reconstruct <size> [<tilts>] [--iradon <slices>] [--repeat <runs>] [--bin <n>] [--thickness <t>] [--sirt <iterations>]");
+    Console.Error.WriteLine("usage: reconstruct <size> [<tilts>] [--iradon <slices>] [--repeat <runs>] [--bin <n>] [--thickness <t>] [--sirt <iterations>] [--python <interpreter>]");
     return 2;
 }
 
@@ -27,6 +27,8 @@ static int Reconstruct(string[] args)
 {
     int size = int.Parse(args[0], CultureInfo.InvariantCulture);
     int tilts = args.Length > 1 && !args[1].StartsWith("--") ? int.Parse(args[1], CultureInfo.InvariantCulture) : 61;
+    // Debian's system Python, where python3-skimage and python3-mrcfile install; --python names another.
+    string interpreter = Array.IndexOf(args, "--python") is >= 0 and var at ? args[at + 1] : "/usr/bin/python3";
     int iradonSlices = Option(args, "--iradon", 0), sirt = Option(args, "--sirt", 0), repeat = Option(args, "--repeat", 3), bin = Option(args, "--bin", 1), thickness = Option(args, "--thickness", size / bin);
 
     NativeStack.EnsureLoaded();
@@ -73,7 +75,7 @@ static int Reconstruct(string[] args)
         string input = Path.Combine(dir, "series.mrc"), result = Path.Combine(dir, "iradon.mrc");
         StackFiles.Write(series, input);
         string script = Path.Combine(AppContext.BaseDirectory, "iradon_benchmark.py");
-        var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", new[] { script, input, result, iradonSlices.ToString(CultureInfo.InvariantCulture), bin.ToString(CultureInfo.InvariantCulture) })
+        var python = Process.Start(new ProcessStartInfo(interpreter, new[] { script, input, result, iradonSlices.ToString(CultureInfo.InvariantCulture), bin.ToString(CultureInfo.InvariantCulture) })
         { RedirectStandardOutput = true })!;
         string report = python.StandardOutput.ReadToEnd();
         python.WaitForExit();
