@@ -18,6 +18,7 @@
         'New-Phantom'
         'Export-ParticleList'
         'Export-LabelMask'
+        'New-Tomogram'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

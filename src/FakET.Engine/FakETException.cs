@@ -54,6 +54,10 @@ public static class ErrorIds
     public const string PhantomSlabTooFull = "PhantomSlabTooFull";
     public const string LabelsMissing = "VolumeHasNoLabels";
     public const string ParticleListFormatUnknown = "ParticleListFormatUnknown";
+    public const string TiltAnglesUnknown = "TiltAnglesUnknown";
+    // Reconstruction
+    public const string ReconstructionBinTooLarge = "ReconstructionBinTooLarge";
+    public const string ReconstructionParameterInvalid = "ReconstructionParameterInvalid";
     // Native stack
     public const string NativeLoadFailed = "NativeLibraryLoadFailed";
 }

@@ -187,6 +187,16 @@ public static class NativeStack
     }
 
     /// <summary>Describes the loaded stack.</summary>
+    /// <summary>Where heavy work runs: the first CUDA device when libtorch sees one, else the CPU. Loads libtorch.</summary>
+    public static torch.Device ComputeDevice
+    {
+        get
+        {
+            EnsureLoaded();
+            return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+        }
+    }
+
     public static DeviceReport Describe()
     {
         EnsureLoaded();

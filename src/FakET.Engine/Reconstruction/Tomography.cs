@@ -1,0 +1,161 @@
+using System.Globalization;
+using FakET.Native;
+using TorchSharp;
+
+namespace FakET.Reconstruction;
+
+/// <summary>How a tomogram is reconstructed.</summary>
+public enum ReconstructionMethod
+{
+    /// <summary>Filtered back-projection, as scikit-image's <c>iradon</c> computes it per Y slice.</summary>
+    Fbp,
+    /// <summary>Simultaneous iterative reconstruction technique (SIRT) with the back-projector's exact adjoint as projector.</summary>
+    Sirt,
+}
+
+/// <summary>How <see cref="Tomography.Reconstruct"/> reconstructs.</summary>
+public sealed record TomogramOptions
+{
+    /// <summary>Z size of the tomogram in (binned) voxels; <c>null</c> for the (binned) width.</summary>
+    public int? Thickness { get; init; }
+
+    /// <summary>Filtered back-projection (default) or SIRT.</summary>
+    public ReconstructionMethod Method { get; init; } = ReconstructionMethod.Fbp;
+
+    /// <summary>The frequency-domain filter of filtered back-projection (SIRT does not filter).</summary>
+    public ReconstructionFilter Filter { get; init; } = ReconstructionFilter.Ramp;
+
+    /// <summary>SIRT iterations.</summary>
+    public int Iterations { get; init; } = 10;
+
+    /// <summary>Binning factor: each <c>Bin</c>×<c>Bin</c> block of pixels is averaged before reconstruction.</summary>
+    public int Bin { get; init; } = 1;
+
+    /// <summary>Tilt angles in degrees, one per tilt, that replace the series' own; <c>null</c> to use the series' angles.</summary>
+    public IReadOnlyList<double>? TiltAngles { get; init; }
+
+    /// <summary>About how much memory one block of Y slices may use for its projections and its work.
+    /// Larger blocks repeat less work; smaller ones use less memory.</summary>
+    public long BlockBytes { get; init; } = 256L << 20;
+}
+
+/// <summary>
+/// Reconstructs a tomogram (Z, Y, X) from a tilt series (tilt, Y, X) tilted about Y, in the geometry of
+/// scikit-image's <c>radon</c>/<c>iradon</c> applied to every Y slice; the Z axis is the beam direction at 0°.
+/// </summary>
+/// <remarks>
+/// Detector pixel u of tilt θ sees voxel (z, x) of a Y slice at u = (x − W/2)·cos θ − (z − T/2)·sin θ + W/2
+/// (integer halves), with linear interpolation between detector pixels and zero outside the detector. The work runs
+/// through TorchSharp in blocks of Y slices, so memory beyond the input and the output stays bounded.
+/// </remarks>
+public static class Tomography
+{
+    /// <summary>The step name recorded in the history.</summary>
+    public const string Step = "New-Tomogram";
+
+    /// <summary>Reconstructs a tomogram. The series is not changed.</summary>
+    /// <param name="progress">Called after each block with (Y slices done, Y slices in all).</param>
+    /// <exception cref="FakETException">Unknown or mismatched tilt angles, a bin larger than the image, or a bad thickness or iteration count.</exception>
+    public static Volume Reconstruct(TiltSeries series, TomogramOptions? options = null, CancellationToken cancel = default,
+        Action<int, int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        options ??= new TomogramOptions();
+        var angles = AnglesFor(series, options.TiltAngles);
+        if (options.Method == ReconstructionMethod.Sirt && options.Iterations < 1)
+            throw new FakETException(ErrorIds.ReconstructionParameterInvalid, FailureKind.InvalidArgument,
+                $"SIRT needs at least 1 iteration (it was {options.Iterations}).");
+        var geometry = Geometry.For(series, options);
+        cancel.ThrowIfCancellationRequested();
+        NativeStack.EnsureLoaded();
+
+        var sections = new float[geometry.Thickness][];
+        for (int z = 0; z < sections.Length; z++) sections[z] = new float[(long)geometry.Height * geometry.Width];
+        using (torch.no_grad())
+        using (torch.NewDisposeScope())
+        {
+            var projector = new BackProjector(geometry, angles, NativeStack.ComputeDevice);
+            if (options.Method == ReconstructionMethod.Sirt)
+                Sirt.Run(projector, series, options.Iterations, sections, cancel, progress);
+            else
+                FilteredBackProjection.Run(projector, series, options.Filter, sections, cancel, progress);
+        }
+
+        var parameters = new Dictionary<string, object?> { ["Method"] = options.Method.ToString().ToUpperInvariant() };
+        if (options.Method == ReconstructionMethod.Sirt) parameters["Iterations"] = options.Iterations;
+        else parameters["Filter"] = options.Filter.ToString();
+        parameters["Thickness"] = geometry.Thickness;
+        parameters["Bin"] = options.Bin;
+        parameters["Binning"] = options.Bin > 1 ? "average" : "none";
+        parameters["VoxelSize"] = geometry.VoxelSize;
+        parameters["TiltAngles"] = angles.ToArray();
+        var entry = HistoryEntry.Now(Step, Summary(options), parameters);
+        return new Volume(sections, geometry.Height, geometry.Width, geometry.VoxelSize, series.HistoryWith(entry));
+    }
+
+    static string Summary(TomogramOptions options)
+    {
+        string how = options.Method == ReconstructionMethod.Sirt
+            ? $"SIRT, {options.Iterations.ToString(CultureInfo.InvariantCulture)} iterations"
+            : options.Filter == ReconstructionFilter.None ? "no filter" : options.Filter.ToString().ToLowerInvariant();
+        return options.Bin > 1 ? $"tomogram ({how}, bin {options.Bin.ToString(CultureInfo.InvariantCulture)})" : $"tomogram ({how})";
+    }
+
+    /// <summary>The angles to reconstruct with: the given ones, else the series' own; one per tilt.</summary>
+    internal static IReadOnlyList<double> AnglesFor(TiltSeries series, IReadOnlyList<double>? given)
+    {
+        if (given is null)
+        {
+            return series.TiltAngles ?? throw new FakETException(ErrorIds.TiltAnglesUnknown, FailureKind.InvalidArgument,
+                $"The tilt angles of this {series.TiltCount}-tilt series are unknown. Give them with -TiltAngles (one per tilt, in degrees), " +
+                "or import the series with its .tlt file or Import-TiltSeries -TiltAngles.");
+        }
+        if (given.Count != series.TiltCount)
+            throw new FakETException(ErrorIds.TiltAngleCountMismatch, FailureKind.InvalidArgument,
+                $"The series has {series.TiltCount} tilts but {given.Count} tilt angles were given; give exactly one angle per tilt, in the order of the stack.");
+        if (given.Any(a => !double.IsFinite(a)))
+            throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument, "Tilt angles must be finite numbers of degrees.");
+        return given;
+    }
+}
+
+/// <summary>Sizes of the result and of the blocks the work is cut into.</summary>
+internal sealed record Geometry(int Width, int Height, int Thickness, int Bin, double VoxelSize, int TiltCount, int PaddedLength,
+    int BlockRows, int TiltsPerFilterBatch, int ZChunk)
+{
+    /// <summary>Rows of the table of projections: each tilt's detector with a zero pixel at either end.</summary>
+    public int TableRows => TiltCount * (Width + 2);
+
+    public static Geometry For(TiltSeries series, TomogramOptions options)
+    {
+        if (options.Bin < 1)
+            throw new FakETException(ErrorIds.ReconstructionParameterInvalid, FailureKind.InvalidArgument,
+                $"Bin must be 1 or more (it was {options.Bin}).");
+        int width = series.Width / options.Bin, height = series.Height / options.Bin;
+        if (width < 1 || height < 1)
+            throw new FakETException(ErrorIds.ReconstructionBinTooLarge, FailureKind.InvalidArgument,
+                $"Binning {series.Height}×{series.Width} pixels by {options.Bin} leaves no pixel; use a bin of at most {Math.Min(series.Width, series.Height)}.");
+        int thickness = options.Thickness ?? width;
+        if (thickness < 1)
+            throw new FakETException(ErrorIds.ReconstructionParameterInvalid, FailureKind.InvalidArgument,
+                $"Thickness must be 1 or more voxels (it was {thickness}).");
+        if (options.BlockBytes < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), "BlockBytes must be positive.");
+        int tilts = series.TiltCount;
+        int padded = FourierFilter.PaddedLength(width);
+        // Half of the budget holds what a block keeps: for FBP its table of filtered projections (tilts × (width + 2)
+        // floats per Y slice); for SIRT also the volume being refined (thickness × width) and two more tables.
+        long rowBytes = (long)tilts * (width + 2) * sizeof(float);
+        if (options.Method == ReconstructionMethod.Sirt) rowBytes = 3 * rowBytes + (long)thickness * width * sizeof(float);
+        int rows = (int)Math.Clamp(options.BlockBytes / 2 / rowBytes, 1, height);
+        // Filtering works on a few tilts at once: padded input, its spectrum and the inverse, ~6 floats per padded pixel.
+        long filterTiltBytes = (long)rows * (padded * 6L + (long)series.Width * options.Bin) * sizeof(float);
+        int batch = (int)Math.Clamp(options.BlockBytes / 4 / filterTiltBytes, 1, tilts);
+        // Per Z section of a chunk: 2·tilts taps and weights per X (4 bytes each, twice for the projector's transposed
+        // copy) and the summed rows (rows floats per X). Kept under 32 MB so that the allocator reuses the memory
+        // instead of mapping fresh pages for every chunk.
+        long zBytes = (long)width * (tilts * 32L + rows * 4L);
+        int zChunk = (int)Math.Clamp(Math.Min(options.BlockBytes / 2, 32L << 20) / zBytes, 1, thickness);
+        return new Geometry(width, height, thickness, options.Bin, series.PixelSize * options.Bin, tilts, padded, rows, batch, zChunk);
+    }
+}
