@@ -128,7 +128,7 @@ public class HelpTests : IDisposable
     public void TheFullHelpShowsTheSyntaxOfEachParameterSet()
     {
         string shown = OnConsole("Get-Help Export-Volume -Full");
-        Assert.Contains("Export-Volume [-Path] <String> [-InputObject] <Volume> [-Float16] [-Force] [-PassThru] [-WhatIf] [-Confirm]", shown);
+        Assert.Contains("Export-Volume [-Path] <String> [-InputObject] <Volume> [-Force] [-PassThru] [-Float16] [-WhatIf] [-Confirm]", shown);
         Assert.Contains("Export-Volume [-InputObject] <Volume> -LiteralPath <String>", shown);
         Assert.Contains("FakET.Volume", shown);
     }

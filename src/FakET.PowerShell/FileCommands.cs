@@ -1,0 +1,49 @@
+using System.Management.Automation;
+
+namespace FakET.PowerShell;
+
+/// <summary>What every cmdlet that reads files shares: -Path with wildcards, or -LiteralPath, from the pipeline too.</summary>
+public abstract class FileReaderCommand : FakETCmdlet
+{
+    /// <summary><para type="description">Files to read. Wildcards are allowed.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">Files to read, taken exactly as written (no wildcards).</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>The files this call names, resolved; a pattern that matches nothing is an error for that pattern.</summary>
+    protected IEnumerable<string> InputFiles()
+    {
+        bool literal = ParameterSetName == "LiteralPath";
+        return ResolveInputPaths(literal ? LiteralPath : Path, literal);
+    }
+}
+
+/// <summary>What every cmdlet that writes one file shares: -Path or -LiteralPath, -Force, -PassThru, and the
+/// checks before writing (an existing file needs -Force; a folder is no file name).</summary>
+public abstract class FileWriterCommand : FakETCmdlet
+{
+    /// <summary><para type="description">The file to write, relative to the current location.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
+    public string Path { get; set; } = "";
+
+    /// <summary><para type="description">The file to write, taken exactly as written.</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
+    [Alias("PSPath", "LP")]
+    public string LiteralPath { get; set; } = "";
+
+    /// <summary><para type="description">Overwrite an existing file.</para></summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary><para type="description">Pass the written object on down the pipeline.</para></summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <summary>The resolved file to write, or null (with an error written) when it may not be written.</summary>
+    protected string? Target() => WritableTarget(ParameterSetName == "LiteralPath" ? LiteralPath : Path, Force);
+}
