@@ -3,47 +3,19 @@ using FakET.IO;
 
 namespace FakET.PowerShell.Cmdlets;
 
-/// <summary>What Export-TiltSeries and Export-Volume share: path handling, -Force, -WhatIf, -PassThru, atomic writes.</summary>
-public abstract class ExportStackCommand : FakETCmdlet
+/// <summary>What Export-TiltSeries and Export-Volume share: MRC mode, -WhatIf, atomic writes of the stack and its sidecars.</summary>
+public abstract class ExportStackCommand : ExportFileCommand
 {
-    /// <summary><para type="description">The MRC file to write. Its history goes to a .json file of the same name.</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
-    public string Path { get; set; } = "";
-
-    /// <summary><para type="description">The MRC file to write, taken exactly as written.</para></summary>
-    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
-    [Alias("PSPath", "LP")]
-    public string LiteralPath { get; set; } = "";
-
     /// <summary><para type="description">Write MRC mode 12 (float16), half the size of the default mode 2 (float32).</para></summary>
     [Parameter]
     public SwitchParameter Float16 { get; set; }
-
-    /// <summary><para type="description">Overwrite an existing file.</para></summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary><para type="description">Pass the written object on down the pipeline.</para></summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     protected abstract ImageStack Stack { get; }
 
     protected override void ProcessRecord()
     {
         var stack = Stack;
-        string target = ResolveOutputPath(ParameterSetName == "LiteralPath" ? LiteralPath : Path);
-        if (File.Exists(target) && !Force)
-        {
-            WriteError(new ErrorRecord(new IOException($"'{target}' already exists. Use -Force to overwrite it."),
-                "FileExists", ErrorCategory.ResourceExists, target));
-            return;
-        }
-        if (Directory.Exists(target))
-        {
-            WriteError(new ErrorRecord(new IOException($"'{target}' is a folder; give a file name."), "PathIsFolder", ErrorCategory.InvalidArgument, target));
-            return;
-        }
+        if (WritableTarget() is not { } target) return;
         var mode = Float16 ? MrcMode.Float16 : MrcMode.Float32;
         if (!ShouldProcess(target, $"Write {stack.Count}×{stack.Height}×{stack.Width} as MRC mode {(int)mode}")) return;
         bool written = TryRun(() => StackFiles.Write(stack, target, mode, Cancel,

@@ -11,18 +11,8 @@ namespace FakET.PowerShell.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsData.Import, "TiltSeries", DefaultParameterSetName = "Path")]
 [OutputType(typeof(TiltSeries))]
-public sealed class ImportTiltSeriesCommand : FakETCmdlet
+public sealed class ImportTiltSeriesCommand : ImportFileCommand
 {
-    /// <summary><para type="description">MRC files to read. Wildcards are allowed.</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    public string[] Path { get; set; } = Array.Empty<string>();
-
-    /// <summary><para type="description">MRC files to read, taken exactly as written (no wildcards).</para></summary>
-    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    public string[] LiteralPath { get; set; } = Array.Empty<string>();
-
     /// <summary><para type="description">Tilt angles in degrees, one per tilt. They override any angle file.</para></summary>
     [Parameter]
     public double[]? TiltAngles { get; set; }
@@ -33,9 +23,8 @@ public sealed class ImportTiltSeriesCommand : FakETCmdlet
 
     protected override void ProcessRecord()
     {
-        bool literal = ParameterSetName == "LiteralPath";
         string? angleFile = TiltAngleFile is null ? null : ResolveOutputPath(TiltAngleFile);
-        foreach (var file in ResolveInputPaths(literal ? LiteralPath : Path, literal))
+        foreach (var file in InputFiles())
         {
             TryRun(() => WriteObject(StackFiles.ReadTiltSeries(file, TiltAngles, angleFile, Cancel,
                 Progress("Import-TiltSeries", $"Reading {System.IO.Path.GetFileName(file)}: tilt"))), file);

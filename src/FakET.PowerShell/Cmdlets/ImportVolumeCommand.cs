@@ -10,22 +10,11 @@ namespace FakET.PowerShell.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsData.Import, "Volume", DefaultParameterSetName = "Path")]
 [OutputType(typeof(Volume))]
-public sealed class ImportVolumeCommand : FakETCmdlet
+public sealed class ImportVolumeCommand : ImportFileCommand
 {
-    /// <summary><para type="description">MRC files to read. Wildcards are allowed.</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [SupportsWildcards]
-    public string[] Path { get; set; } = Array.Empty<string>();
-
-    /// <summary><para type="description">MRC files to read, taken exactly as written (no wildcards).</para></summary>
-    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    public string[] LiteralPath { get; set; } = Array.Empty<string>();
-
     protected override void ProcessRecord()
     {
-        bool literal = ParameterSetName == "LiteralPath";
-        foreach (var file in ResolveInputPaths(literal ? LiteralPath : Path, literal))
+        foreach (var file in InputFiles())
         {
             TryRun(() => WriteObject(StackFiles.ReadVolume(file, Cancel,
                 Progress("Import-Volume", $"Reading {System.IO.Path.GetFileName(file)}: section"))), file);
