@@ -14,6 +14,10 @@
         'Import-Volume'
         'Export-Volume'
         'Get-FakETDevice'
+        'Measure-TiltNoise'
+        'Add-TiltNoise'
+        'Export-NoiseProfile'
+        'Import-NoiseProfile'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
