@@ -18,6 +18,7 @@
         'Add-TiltNoise'
         'Export-NoiseProfile'
         'Import-NoiseProfile'
+        'Invoke-MicroscopeSimulation'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -55,4 +55,7 @@ public static class ErrorIds
     public const string NoiseNonFiniteData = "NoiseNonFiniteData";
     public const string NoiseScaleInvalid = "NoiseScaleInvalid";
     public const string NoiseProfileInvalid = "NoiseProfileInvalid";
+    // Microscope: Invoke-MicroscopeSimulation
+    public const string MicroscopeParameterInvalid = "MicroscopeParameterInvalid";
+    public const string MicroscopeTiltAnglesUnknown = "MicroscopeTiltAnglesUnknown";
 }

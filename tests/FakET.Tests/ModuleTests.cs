@@ -19,7 +19,7 @@ public class ModuleTests : IDisposable
     }
 
     static readonly string[] Cmdlets = { "Export-TiltSeries", "Export-Volume", "Get-FakETDevice", "Import-TiltSeries", "Import-Volume",
-        "Measure-TiltNoise", "Add-TiltNoise", "Export-NoiseProfile", "Import-NoiseProfile" };
+        "Measure-TiltNoise", "Add-TiltNoise", "Export-NoiseProfile", "Import-NoiseProfile", "Invoke-MicroscopeSimulation" };
 
     [Fact]
     public void TheManifestIsValidAndExportsExactlyItsCmdlets()
