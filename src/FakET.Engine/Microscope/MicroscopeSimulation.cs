@@ -133,6 +133,7 @@ public static class MicroscopeSimulation
         var device = NativeStack.ComputeDevice;
         var output = new float[n][];
         var filter = new float[height * half];
+        var phase = new float[height * width]; // reused: the tilts are recorded one after another
         var shape = new long[] { height, width };
         using (var mtfTensor = torch.tensor(mtf, new long[] { height, half }).to(device))
         {
@@ -141,20 +142,19 @@ public static class MicroscopeSimulation
                 var exposure = exposures[i];
                 for (int at = 0; at < filter.Length; at++)
                     filter[at] = (float)(transfer[at] * Math.Exp(-exposure.PriorDose / (2 * critical[at])));
-                var phase = new float[height * width];
                 var tilt = clean.Tilt(i);
                 for (int p = 0; p < phase.Length; p++) phase[p] = (float)((tilt[p] - means[i]) * phaseGain);
 
-                float[] expected;
+                var counts = new float[height * width];
                 using (var scope = torch.NewDisposeScope())
                 {
                     var spectrum = fft.rfft2(torch.tensor(phase, shape).to(device));
                     var contrast = fft.irfft2(spectrum * torch.tensor(filter, new long[] { height, half }).to(device), s: shape);
                     double electrons = exposure.Dose * pixel * pixel * exposure.Beam;
-                    expected = ((contrast + 1).clamp_min(0) * electrons).cpu().data<float>().ToArray();
+                    ((contrast + 1).clamp_min(0) * electrons).cpu().data<float>().CopyTo(counts);
                 }
 
-                var counts = expected; // drawn in place: each row from its own stream (seed, tilt, row)
+                // The expected counts become Poisson counts in place, each row from its own stream (seed, tilt, row).
                 Parallel.For(0, height, new ParallelOptions { CancellationToken = cancel }, y =>
                 {
                     var random = SeededRandom.For(settings.Seed, SeededRandom.Purpose.ShotNoise, i, y);
@@ -166,7 +166,7 @@ public static class MicroscopeSimulation
                 {
                     using var scope = torch.NewDisposeScope();
                     var recorded = fft.irfft2(fft.rfft2(torch.tensor(counts, shape).to(device)) * mtfTensor, s: shape);
-                    counts = recorded.cpu().data<float>().ToArray();
+                    recorded.cpu().data<float>().CopyTo(counts);
                 }
                 output[i] = counts;
             }, cancel, progress, maxThreads: 1);
