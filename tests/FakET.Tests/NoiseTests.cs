@@ -344,3 +344,37 @@ public class NoiseTests
                 string.Create(CultureInfo.InvariantCulture, $"[{i}] expected {expected[i]:R}, got {actual[i]:R} (relative tolerance {tolerance})"));
     }
 }
+
+/// <summary>The parallel per-tilt loop the noise steps run on.</summary>
+public class SectionLoopTests
+{
+    [Fact]
+    public void ProgressComesOnTheCallingThreadAndEveryBodyRunsOnce()
+    {
+        int caller = Environment.CurrentManagedThreadId;
+        var runs = new int[50];
+        var reported = new List<(int Done, int Total, int Thread)>();
+        SectionLoop.Run(50, i => Interlocked.Increment(ref runs[i]), default, (d, t) => reported.Add((d, t, Environment.CurrentManagedThreadId)), maxThreads: 4);
+        Assert.All(runs, r => Assert.Equal(1, r));
+        Assert.Equal(Enumerable.Range(1, 50), reported.Select(r => r.Done));
+        Assert.All(reported, r => Assert.Equal((50, caller), (r.Total, r.Thread)));
+    }
+
+    [Fact]
+    public void ErrorsSurfaceAsThrownAndCancellationStops()
+    {
+        var error = Assert.Throws<FakETException>(() => SectionLoop.Run(20, i =>
+        {
+            if (i == 7) throw new FakETException(ErrorIds.NoiseConstantTilt, FailureKind.InvalidData, "tilt 7");
+        }, maxThreads: 3));
+        Assert.Equal("tilt 7", error.Message);
+        using var cancel = new CancellationTokenSource();
+        int started = 0;
+        Assert.ThrowsAny<OperationCanceledException>(() => SectionLoop.Run(1000, i =>
+        {
+            if (Interlocked.Increment(ref started) == 5) cancel.Cancel();
+            Thread.Sleep(1);
+        }, cancel.Token, maxThreads: 2));
+        Assert.InRange(started, 5, 100);
+    }
+}
