@@ -203,6 +203,25 @@ public class MicroscopeTests
         Assert.Contains("not FakET", help.Descendants("para").First(p => (string?)p.Attribute("type") == "description").Value);
     }
 
+    [Fact]
+    public void TensorDataCopiesEveryValueInOrder()
+    {
+        NativeStack.EnsureLoaded();
+        var values = Enumerable.Range(0, 6 * 7).Select(i => i * 0.5f - 3).ToArray();
+        using var tensor = torch.tensor(values, new long[] { 6, 7 });
+        var copy = new float[values.Length];
+        TensorData.CopyTo(tensor, copy);
+        Assert.Equal(values, copy);
+        using var transposed = tensor.t(); // not contiguous: copied in its own (logical) order
+        TensorData.CopyTo(transposed, copy);
+        Assert.Equal(values[7 * 2 + 3], copy[3 * 6 + 2]);
+        using var doubles = torch.tensor(new double[] { 1.5, -2 });
+        var two = new float[2];
+        TensorData.CopyTo(doubles, two);
+        Assert.Equal(new[] { 1.5f, -2f }, two);
+        Assert.Throws<ArgumentException>(() => TensorData.CopyTo(tensor, new float[5]));
+    }
+
     // ---- the random numbers behind the noise ----------------------------------------------------------------------
 
     [Theory]

@@ -151,7 +151,7 @@ public static class MicroscopeSimulation
                     var spectrum = fft.rfft2(torch.tensor(phase, shape).to(device));
                     var contrast = fft.irfft2(spectrum * torch.tensor(filter, new long[] { height, half }).to(device), s: shape);
                     double electrons = exposure.Dose * pixel * pixel * exposure.Beam;
-                    ((contrast + 1).clamp_min(0) * electrons).cpu().data<float>().CopyTo(counts);
+                    TensorData.CopyTo((contrast + 1).clamp_min(0) * electrons, counts);
                 }
 
                 // The expected counts become Poisson counts in place, each row from its own stream (seed, tilt, row).
@@ -166,7 +166,7 @@ public static class MicroscopeSimulation
                 {
                     using var scope = torch.NewDisposeScope();
                     var recorded = fft.irfft2(fft.rfft2(torch.tensor(counts, shape).to(device)) * mtfTensor, s: shape);
-                    recorded.cpu().data<float>().CopyTo(counts);
+                    TensorData.CopyTo(recorded, counts);
                 }
                 output[i] = counts;
             }, cancel, progress, maxThreads: 1);
