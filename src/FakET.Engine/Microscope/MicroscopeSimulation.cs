@@ -132,45 +132,47 @@ public static class MicroscopeSimulation
 
         var device = NativeStack.ComputeDevice;
         var output = new float[n][];
-        var filter = new float[height * half];
-        var phase = new float[height * width]; // reused: the tilts are recorded one after another
         var shape = new long[] { height, width };
-        using (var mtfTensor = torch.tensor(mtf, new long[] { height, half }).to(device))
+        var halfShape = new long[] { height, half };
+        // Reused buffers: the tilts are recorded one after another. The CPU tensors are written through spans.
+        using var mtfTensor = torch.tensor(mtf, halfShape).to(device);
+        using var phase = torch.empty(shape, ScalarType.Float32);
+        using var filter = torch.empty(halfShape, ScalarType.Float32);
+        using var recorded = torch.empty(shape, ScalarType.Float32);
+        SectionLoop.Run(n, i =>
         {
-            SectionLoop.Run(n, i =>
+            var exposure = exposures[i];
+            var filterValues = TensorData.Span(filter);
+            for (int at = 0; at < filterValues.Length; at++)
+                filterValues[at] = (float)(transfer[at] * Math.Exp(-exposure.PriorDose / (2 * critical[at])));
+            var tilt = clean.Tilt(i);
+            var phaseValues = TensorData.Span(phase);
+            for (int p = 0; p < phaseValues.Length; p++) phaseValues[p] = (float)((tilt[p] - means[i]) * phaseGain);
+
+            var counts = new float[height * width];
+            using (var scope = torch.NewDisposeScope())
             {
-                var exposure = exposures[i];
-                for (int at = 0; at < filter.Length; at++)
-                    filter[at] = (float)(transfer[at] * Math.Exp(-exposure.PriorDose / (2 * critical[at])));
-                var tilt = clean.Tilt(i);
-                for (int p = 0; p < phase.Length; p++) phase[p] = (float)((tilt[p] - means[i]) * phaseGain);
+                var contrast = fft.irfft2(fft.rfft2(phase.to(device)) * filter.to(device), s: shape);
+                double electrons = exposure.Dose * pixel * pixel * exposure.Beam;
+                TensorData.CopyTo((contrast + 1).clamp_min(0) * electrons, counts);
+            }
 
-                var counts = new float[height * width];
-                using (var scope = torch.NewDisposeScope())
-                {
-                    var spectrum = fft.rfft2(torch.tensor(phase, shape).to(device));
-                    var contrast = fft.irfft2(spectrum * torch.tensor(filter, new long[] { height, half }).to(device), s: shape);
-                    double electrons = exposure.Dose * pixel * pixel * exposure.Beam;
-                    TensorData.CopyTo((contrast + 1).clamp_min(0) * electrons, counts);
-                }
+            // The expected counts become Poisson counts in place, each row from its own stream (seed, tilt, row).
+            Parallel.For(0, height, new ParallelOptions { CancellationToken = cancel }, y =>
+            {
+                var random = SeededRandom.For(settings.Seed, SeededRandom.Purpose.ShotNoise, i, y);
+                var row = counts.AsSpan(y * width, width);
+                for (int x = 0; x < width; x++) row[x] = random.NextPoisson(row[x]);
+            });
 
-                // The expected counts become Poisson counts in place, each row from its own stream (seed, tilt, row).
-                Parallel.For(0, height, new ParallelOptions { CancellationToken = cancel }, y =>
-                {
-                    var random = SeededRandom.For(settings.Seed, SeededRandom.Purpose.ShotNoise, i, y);
-                    var row = counts.AsSpan(y * width, width);
-                    for (int x = 0; x < width; x++) row[x] = random.NextPoisson(row[x]);
-                });
-
-                if (settings.DetectorMtf)
-                {
-                    using var scope = torch.NewDisposeScope();
-                    var recorded = fft.irfft2(fft.rfft2(torch.tensor(counts, shape).to(device)) * mtfTensor, s: shape);
-                    TensorData.CopyTo(recorded, counts);
-                }
-                output[i] = counts;
-            }, cancel, progress, maxThreads: 1);
-        }
+            if (settings.DetectorMtf)
+            {
+                using var scope = torch.NewDisposeScope();
+                counts.CopyTo(TensorData.Span(recorded));
+                TensorData.CopyTo(fft.irfft2(fft.rfft2(recorded.to(device)) * mtfTensor, s: shape), counts);
+            }
+            output[i] = counts;
+        }, cancel, progress, maxThreads: 1);
 
         // Every setting, by name, then what the simulation decided per tilt.
         var parameters = typeof(MicroscopeSettings).GetProperties()
