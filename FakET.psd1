@@ -19,6 +19,11 @@
         'Export-ParticleList'
         'Export-LabelMask'
         'New-Tomogram'
+        'Measure-TiltNoise'
+        'Add-TiltNoise'
+        'Export-NoiseProfile'
+        'Import-NoiseProfile'
+        'Invoke-MicroscopeSimulation'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

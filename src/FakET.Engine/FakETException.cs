@@ -60,4 +60,16 @@ public static class ErrorIds
     public const string ReconstructionParameterInvalid = "ReconstructionParameterInvalid";
     // Native stack
     public const string NativeLoadFailed = "NativeLibraryLoadFailed";
+    // Noise: Measure-TiltNoise, Add-TiltNoise, noise profiles
+    public const string NoisePairCountMismatch = "NoisePairCountMismatch";
+    public const string NoiseShapeMismatch = "NoiseShapeMismatch";
+    public const string NoiseTiltCountMismatch = "NoiseTiltCountMismatch";
+    public const string NoisePolynomialOrderInvalid = "NoisePolynomialOrderInvalid";
+    public const string NoiseConstantTilt = "NoiseConstantTilt";
+    public const string NoiseNonFiniteData = "NoiseNonFiniteData";
+    public const string NoiseScaleInvalid = "NoiseScaleInvalid";
+    public const string NoiseProfileInvalid = "NoiseProfileInvalid";
+    // Microscope: Invoke-MicroscopeSimulation
+    public const string MicroscopeParameterInvalid = "MicroscopeParameterInvalid";
+    public const string MicroscopeTiltAnglesUnknown = "MicroscopeTiltAnglesUnknown";
 }

@@ -18,7 +18,8 @@ public class ModuleTests : IDisposable
         _dir.Dispose();
     }
 
-    static readonly string[] Cmdlets = { "Export-TiltSeries", "Export-Volume", "Get-FakETDevice", "Import-TiltSeries", "Import-Volume" };
+    static readonly string[] Cmdlets = { "Export-TiltSeries", "Export-Volume", "Get-FakETDevice", "Import-TiltSeries", "Import-Volume",
+        "Measure-TiltNoise", "Add-TiltNoise", "Export-NoiseProfile", "Import-NoiseProfile", "Invoke-MicroscopeSimulation" };
 
     [Fact]
     public void TheManifestIsValidAndExportsExactlyItsCmdlets()

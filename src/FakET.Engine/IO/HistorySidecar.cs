@@ -31,18 +31,7 @@ public static class HistorySidecar
             root["tiltAngles"] = new JsonArray(angles.Select(a => (JsonNode?)a).ToArray());
         if (stack is TiltSeries { AcquisitionOrder: { } order })
             root["acquisitionOrder"] = new JsonArray(order.Select(a => (JsonNode?)a).ToArray());
-        var steps = new JsonArray();
-        foreach (var entry in stack.History)
-        {
-            steps.Add(new JsonObject
-            {
-                ["step"] = entry.Step,
-                ["summary"] = entry.Summary,
-                ["time"] = entry.Time.ToString("O"),
-                ["parameters"] = JsonSerializer.SerializeToNode(entry.Parameters),
-            });
-        }
-        root["history"] = steps;
+        root["history"] = ToJson(stack.History);
         AtomicFile.WriteAllText(PathFor(mrcPath), root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
@@ -58,19 +47,7 @@ public static class HistorySidecar
             if (root?["format"]?.GetValue<string>() != Format) return null;
             var shape = root["shape"]?.AsArray().Select(n => n!.GetValue<int>()).ToArray();
             if (shape is null || shape.Length != 3 || shape[0] != count || shape[1] != height || shape[2] != width) return null;
-            var history = new List<HistoryEntry>();
-            foreach (var node in root["history"]?.AsArray() ?? new JsonArray())
-            {
-                if (node is not JsonObject step) continue;
-                var parameters = new Dictionary<string, object?>();
-                if (step["parameters"] is JsonObject p)
-                    foreach (var (key, value) in p) parameters[key] = Plain(value);
-                history.Add(new HistoryEntry(
-                    step["step"]?.GetValue<string>() ?? "?",
-                    step["summary"]?.GetValue<string>() ?? "",
-                    parameters,
-                    DateTimeOffset.TryParse(step["time"]?.GetValue<string>(), out var t) ? t : DateTimeOffset.MinValue));
-            }
+            var history = FromJson(root["history"] as JsonArray);
             var angles = root["tiltAngles"]?.AsArray().Select(n => n!.GetValue<double>()).ToArray();
             var order = root["acquisitionOrder"]?.AsArray().Select(n => n!.GetValue<double>()).ToArray();
             return new Contents(history, angles is { Length: > 0 } && angles.Length == count ? angles : null,
@@ -80,6 +57,42 @@ public static class HistorySidecar
         {
             return null;
         }
+    }
+
+    /// <summary>History entries as a JSON array (also used by other files that carry a history, e.g. noise profiles).</summary>
+    public static JsonArray ToJson(IEnumerable<HistoryEntry> history)
+    {
+        var steps = new JsonArray();
+        foreach (var entry in history)
+        {
+            steps.Add(new JsonObject
+            {
+                ["step"] = entry.Step,
+                ["summary"] = entry.Summary,
+                ["time"] = entry.Time.ToString("O"),
+                ["parameters"] = JsonSerializer.SerializeToNode(entry.Parameters),
+            });
+        }
+        return steps;
+    }
+
+    /// <summary>History entries from a JSON array that <see cref="ToJson"/> wrote; entries that are not objects are skipped.</summary>
+    public static List<HistoryEntry> FromJson(JsonArray? steps)
+    {
+        var history = new List<HistoryEntry>();
+        foreach (var node in steps ?? new JsonArray())
+        {
+            if (node is not JsonObject step) continue;
+            var parameters = new Dictionary<string, object?>();
+            if (step["parameters"] is JsonObject p)
+                foreach (var (key, value) in p) parameters[key] = Plain(value);
+            history.Add(new HistoryEntry(
+                step["step"]?.GetValue<string>() ?? "?",
+                step["summary"]?.GetValue<string>() ?? "",
+                parameters,
+                DateTimeOffset.TryParse(step["time"]?.GetValue<string>(), out var t) ? t : DateTimeOffset.MinValue));
+        }
+        return history;
     }
 
     /// <summary>A JSON value as a plain .NET value: long, double, string, bool, object[] or a dictionary.</summary>

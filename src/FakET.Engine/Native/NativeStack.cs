@@ -186,8 +186,7 @@ public static class NativeStack
             (v ?? "").Split('_').LastOrDefault()?.Split('.').Select(p => int.TryParse(p, out var n) ? n : 0).ToArray() ?? Array.Empty<int>();
     }
 
-    /// <summary>Describes the loaded stack.</summary>
-    /// <summary>Where heavy work runs: the first CUDA device when libtorch sees one, else the CPU. Loads libtorch.</summary>
+    /// <summary>Where heavy work runs: the first CUDA device when libtorch sees one, else the CPU. Loads the stack.</summary>
     public static torch.Device ComputeDevice
     {
         get
@@ -197,6 +196,7 @@ public static class NativeStack
         }
     }
 
+    /// <summary>Describes the loaded stack.</summary>
     public static DeviceReport Describe()
     {
         EnsureLoaded();

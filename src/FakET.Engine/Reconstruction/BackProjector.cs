@@ -1,3 +1,4 @@
+using FakET.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -67,7 +68,7 @@ internal sealed class BackProjector
             // The input rows of these slices, each tilt's rows contiguous in its section.
             int inRows = rows * bin;
             var raw = torch.empty(new long[] { t1 - t0, inRows, inWidth });
-            var target = TensorSpans.Floats(raw);
+            var target = TensorData.Span(raw);
             int stride = inRows * inWidth;
             for (int i = t0; i < t1; i++)
                 series.Tilt(i).AsSpan(y0 * bin * inWidth, stride).CopyTo(target.Slice((i - t0) * stride));
@@ -212,7 +213,7 @@ internal sealed class BackProjector
     public static void ToSections(Tensor voxels, int z0, int z1, int y0, int rows, int width, float[][] sections)
     {
         var host = voxels.cpu(); // the caller's dispose scope frees it (on the CPU it may be voxels itself)
-        var span = TensorSpans.Floats(host);
+        var span = TensorData.Span(host);
         const int Tile = 32;
         unsafe
         {

@@ -1,0 +1,76 @@
+namespace FakET.Noise;
+
+/// <summary>
+/// FakET's noise estimation (DESIGN.md, "Noise estimation"): for each tilt of a measured series M and its clean
+/// projections C, standardise both; r minimises std(M̂ − r·Ĉ) over [0, 1] and σ is that standard deviation.
+/// The minimiser is the Pearson correlation clamped to [0, 1], computed exactly in float64 (the published code
+/// bisects in float32 and stops early). The measured tilt's mean and standard deviation are kept as targets.
+/// </summary>
+public static class NoiseEstimation
+{
+    /// <summary>r, σ and the measured tilt's mean and standard deviation for one tilt, all in float64.</summary>
+    public static (double R, double Sigma, double Mean, double Std) MeasureTilt(ReadOnlySpan<float> measured, ReadOnlySpan<float> clean)
+    {
+        if (measured.Length != clean.Length) throw new ArgumentException("The tilts differ in size.");
+        var (mm, ms) = Statistics.MeanStd(measured);
+        var (cm, cs) = Statistics.MeanStd(clean);
+        if (!double.IsFinite(mm) || !double.IsFinite(ms) || !double.IsFinite(cm) || !double.IsFinite(cs))
+            throw new FakETException(ErrorIds.NoiseNonFiniteData, FailureKind.InvalidData,
+                "A tilt holds values that are not finite numbers (NaN or infinity); noise cannot be measured on it.");
+        if (ms == 0)
+            throw new FakETException(ErrorIds.NoiseConstantTilt, FailureKind.InvalidData,
+                "A measured (reference) tilt is constant, so it cannot be standardised; give a reference series with real data in every tilt.");
+        if (cs == 0) return (0, 1, mm, ms); // no clean signal to fit: std(M̂ − r·0) = 1 for every r; take r = 0
+        // Correlation of the standardised tilts, then the residual's standard deviation, both accumulated in float64.
+        double covariance = 0;
+        for (int i = 0; i < measured.Length; i++) covariance += (measured[i] - mm) * (clean[i] - cm);
+        double rho = covariance / measured.Length / (ms * cs);
+        double r = Math.Clamp(rho, 0, 1);
+        double a = 1 / ms, b = r / cs, sum = 0, squares = 0;
+        for (int i = 0; i < measured.Length; i++)
+        {
+            double d = (measured[i] - mm) * a - (clean[i] - cm) * b;
+            sum += d;
+            squares += d * d;
+        }
+        double mean = sum / measured.Length;
+        double sigma = Math.Sqrt(Math.Max(0, squares / measured.Length - mean * mean));
+        return (r, sigma, mm, ms);
+    }
+
+    /// <summary>The four curves of one reference pair, tilt by tilt in parallel.</summary>
+    /// <exception cref="FakETException">The series differ in tilt count or image size, or a tilt cannot be measured.</exception>
+    public static NoiseCurves Measure(TiltSeries reference, TiltSeries clean, CancellationToken cancel = default,
+        Action<int, int>? progress = null, int maxThreads = 0)
+    {
+        CheckPair(reference, clean);
+        int n = reference.TiltCount;
+        var r = new double[n];
+        var sigma = new double[n];
+        var mean = new double[n];
+        var std = new double[n];
+        SectionLoop.Run(n, i =>
+        {
+            try
+            {
+                (r[i], sigma[i], mean[i], std[i]) = MeasureTilt(reference.Tilt(i), clean.Tilt(i));
+            }
+            catch (FakETException e)
+            {
+                throw new FakETException(e.ErrorId, e.Kind, $"Tilt {i}: {e.Message}", e);
+            }
+        }, cancel, progress, maxThreads);
+        return new NoiseCurves(r, sigma, mean, std, $"{reference} | {clean}");
+    }
+
+    /// <summary>Checks that a reference and its clean projections can be compared tilt by tilt.</summary>
+    public static void CheckPair(TiltSeries reference, TiltSeries clean)
+    {
+        if (reference.TiltCount != clean.TiltCount)
+            throw new FakETException(ErrorIds.NoiseTiltCountMismatch, FailureKind.InvalidArgument,
+                $"The reference series has {reference.TiltCount} tilts but its clean series has {clean.TiltCount}; give the clean projections of the same tilts.");
+        if (reference.Height != clean.Height || reference.Width != clean.Width)
+            throw new FakETException(ErrorIds.NoiseShapeMismatch, FailureKind.InvalidArgument,
+                $"The reference tilts are {reference.Height}×{reference.Width} but the clean ones are {clean.Height}×{clean.Width}; they must match pixel for pixel.");
+    }
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text;
+
+namespace FakET.Noise;
+
+/// <summary>One tilt of a noise profile.</summary>
+/// <param name="Index">Tilt index, from 0 (FakET fits its curves over this index).</param>
+/// <param name="Angle">Tilt angle in degrees, or <c>null</c> when the reference series had none.</param>
+/// <param name="R">Weight of the standardised clean signal in the standardised measured tilt.</param>
+/// <param name="Sigma">Standard deviation of the noise left after removing <c>R</c>·clean (standardised units).</param>
+/// <param name="ReferenceMean">Mean of the measured (reference) tilt.</param>
+/// <param name="ReferenceStd">Standard deviation of the measured (reference) tilt.</param>
+public sealed record NoiseProfileRow(int Index, double? Angle, double R, double Sigma, double ReferenceMean, double ReferenceStd)
+{
+    public override string ToString() => FormattableString.Invariant(
+        $"{Index,3}  {(Angle is { } a ? TiltSeries.Degrees(a) : "?"),7}  r {R:0.0000}  σ {Sigma:0.0000}  mean {ReferenceMean:0.###}  std {ReferenceStd:0.###}");
+}
+
+/// <summary>
+/// Four per-tilt curves: r, σ, and the measured tilt's mean and standard deviation. What one
+/// reference pair measures, and what a profile holds after aggregation.
+/// </summary>
+/// <param name="Source">Where the curves came from, e.g. the reference and clean series they were measured on.</param>
+public sealed record NoiseCurves(IReadOnlyList<double> R, IReadOnlyList<double> Sigma, IReadOnlyList<double> ReferenceMean,
+    IReadOnlyList<double> ReferenceStd, string Source = "")
+{
+    /// <summary>Number of tilts.</summary>
+    public int Count => R.Count;
+
+    /// <summary>The four curves, in the order R, Sigma, ReferenceMean, ReferenceStd.</summary>
+    public IReadOnlyList<double>[] All => new[] { R, Sigma, ReferenceMean, ReferenceStd };
+
+    internal static readonly string[] Names = { "r", "sigma", "referenceMean", "referenceStd" };
+}
+
+/// <summary>
+/// FakET's noise model for one microscope: per tilt, how strongly the clean signal shows in measured data (r),
+/// how much noise there is (σ), and the mean and standard deviation a measured tilt has. Made by
+/// Measure-TiltNoise from reference pairs (measured, clean) and used by Add-TiltNoise. It keeps the curves
+/// measured on each pair, so its plot can show the points behind the fits.
+/// </summary>
+public sealed class NoiseProfile
+{
+    readonly double[] _r, _sigma, _mean, _std;
+    readonly double[]? _angles;
+
+    /// <param name="values">The profile's curves, one value per tilt.</param>
+    /// <param name="tiltAngles">Degrees, one per tilt, or <c>null</c>.</param>
+    /// <param name="polynomialOrder">Order of the fits over the tilt index (−1: unfitted; 0: constants, the Gaussian BASELINE).</param>
+    /// <param name="measurements">The curves measured on each reference pair (may be empty).</param>
+    /// <param name="history">The steps that made the profile.</param>
+    public NoiseProfile(NoiseCurves values, IReadOnlyList<double>? tiltAngles, int polynomialOrder,
+        IReadOnlyList<NoiseCurves>? measurements = null, IEnumerable<HistoryEntry>? history = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        int n = values.Count;
+        if (n == 0) throw Invalid("A noise profile needs at least one tilt.");
+        foreach (var curve in values.All)
+        {
+            if (curve.Count != n) throw Invalid($"The profile's curves differ in length ({n} values of r, {curve.Count} of another).");
+            if (curve.Any(v => !double.IsFinite(v))) throw Invalid("A noise profile's values must be finite numbers.");
+        }
+        if (values.ReferenceStd.Any(v => v < 0)) throw Invalid("A noise profile's reference standard deviations must not be negative.");
+        if (tiltAngles is not null && tiltAngles.Count != n)
+            throw new FakETException(ErrorIds.NoiseTiltCountMismatch, FailureKind.InvalidArgument,
+                $"The profile has {n} tilts but {tiltAngles.Count} tilt angles.");
+        if (tiltAngles is not null && tiltAngles.Any(a => !double.IsFinite(a))) throw Invalid("Tilt angles must be finite numbers of degrees.");
+        if (polynomialOrder < -1) throw new FakETException(ErrorIds.NoisePolynomialOrderInvalid, FailureKind.InvalidArgument,
+            $"The polynomial order must be −1 (no fit) or more, not {polynomialOrder}.");
+        foreach (var m in measurements ?? Array.Empty<NoiseCurves>())
+            if (m.All.Any(c => c.Count != n))
+                throw new FakETException(ErrorIds.NoiseTiltCountMismatch, FailureKind.InvalidArgument,
+                    $"A measurement in the profile has another number of tilts than the profile's {n}.");
+        _r = values.R.ToArray();
+        _sigma = values.Sigma.ToArray();
+        _mean = values.ReferenceMean.ToArray();
+        _std = values.ReferenceStd.ToArray();
+        _angles = tiltAngles?.ToArray();
+        PolynomialOrder = polynomialOrder;
+        Measurements = (measurements ?? Array.Empty<NoiseCurves>()).ToList();
+        History = (history ?? Array.Empty<HistoryEntry>()).ToList();
+    }
+
+    static FakETException Invalid(string message) => new(ErrorIds.NoiseProfileInvalid, FailureKind.InvalidArgument, message);
+
+    /// <summary>Number of tilts.</summary>
+    public int TiltCount => _r.Length;
+    /// <summary>Order of the polynomial fits over the tilt index: −1 none, 0 constants (Gaussian BASELINE), 2 the paper's.</summary>
+    public int PolynomialOrder { get; }
+    /// <summary>Tilt angles in degrees (a copy), or <c>null</c> when unknown.</summary>
+    public double[]? TiltAngles => _angles?.ToArray();
+    /// <summary>r per tilt (a copy).</summary>
+    public double[] R => _r.ToArray();
+    /// <summary>σ per tilt (a copy).</summary>
+    public double[] Sigma => _sigma.ToArray();
+    /// <summary>Target mean per tilt: the measured data's (a copy).</summary>
+    public double[] ReferenceMean => _mean.ToArray();
+    /// <summary>Target standard deviation per tilt: the measured data's (a copy).</summary>
+    public double[] ReferenceStd => _std.ToArray();
+    /// <summary>The curves measured on each reference pair, before aggregation.</summary>
+    public IReadOnlyList<NoiseCurves> Measurements { get; }
+    /// <summary>Number of reference pairs the profile was measured on.</summary>
+    public int PairCount => Measurements.Count;
+    /// <summary>The steps that made the profile.</summary>
+    public IReadOnlyList<HistoryEntry> History { get; }
+
+    /// <summary>The profile's own curves.</summary>
+    public NoiseCurves Values => new(_r, _sigma, _mean, _std);
+
+    /// <summary>One row per tilt.</summary>
+    public IReadOnlyList<NoiseProfileRow> Rows =>
+        Enumerable.Range(0, TiltCount).Select(i => new NoiseProfileRow(i, _angles?[i], _r[i], _sigma[i], _mean[i], _std[i])).ToList();
+
+    /// <summary>What kind of profile this is, in words.</summary>
+    public string Kind => PolynomialOrder switch
+    {
+        -1 => "measured, unfitted",
+        0 => "order 0 (Gaussian baseline)",
+        _ => $"order {PolynomialOrder}",
+    };
+
+    /// <summary>
+    /// Aggregates the curves measured on several reference pairs as FakET's <c>aggregate(curves, order)</c>: each curve
+    /// is fitted by a polynomial of <paramref name="order"/> over the tilt index, and the fitted curves are averaged.
+    /// Order −1 averages the measured curves unfitted.
+    /// </summary>
+    public static NoiseProfile Aggregate(IReadOnlyList<NoiseCurves> measurements, int order, IReadOnlyList<double>? tiltAngles,
+        IEnumerable<HistoryEntry>? history = null)
+    {
+        if (measurements.Count == 0) throw new ArgumentException("At least one measurement is needed.", nameof(measurements));
+        int n = measurements[0].Count;
+        if (measurements.Any(m => m.Count != n))
+            throw new FakETException(ErrorIds.NoiseTiltCountMismatch, FailureKind.InvalidArgument,
+                $"The reference pairs have different numbers of tilts ({string.Join(", ", measurements.Select(m => m.Count))}); FakET aggregates curves over the tilt index, so all pairs need the same tilts.");
+        if (order < -1 || order >= n)
+            throw new FakETException(ErrorIds.NoisePolynomialOrderInvalid, FailureKind.InvalidArgument,
+                $"The polynomial order must be between −1 (no fit) and {n - 1} (one less than the {n} tilts), not {order}.");
+        var aggregated = new double[4][];
+        for (int c = 0; c < 4; c++)
+        {
+            var sum = new double[n];
+            foreach (var m in measurements)
+            {
+                var fitted = Polynomial.FitOverIndex(m.All[c], order);
+                for (int i = 0; i < n; i++) sum[i] += fitted[i];
+            }
+            aggregated[c] = sum.Select(v => v / measurements.Count).ToArray();
+        }
+        return new NoiseProfile(new NoiseCurves(aggregated[0], aggregated[1], aggregated[2], aggregated[3]), tiltAngles, order,
+            measurements, history);
+    }
+
+    /// <summary>One line: <c>NoiseProfile 21 tilts  −60°…+60°  order 2, 1 pair  r 0.160…0.358  σ 0.935…0.992</c>.</summary>
+    public override string ToString()
+    {
+        var line = new StringBuilder($"NoiseProfile {TiltCount} tilts  ");
+        line.Append(_angles is null ? "angles unknown" : $"{TiltSeries.Degrees(_angles.Min())}…{TiltSeries.Degrees(_angles.Max())}");
+        line.Append($"  {Kind}, {PairCount} pair{(PairCount == 1 ? "" : "s")}");
+        line.Append($"  r {Range(_r)}  σ {Range(_sigma)}");
+        return line.ToString();
+
+        static string Range(double[] v) => v.Min().ToString("0.000", CultureInfo.InvariantCulture) + "…" + v.Max().ToString("0.000", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FakET.IO;
+
+namespace FakET.Noise;
+
+/// <summary>
+/// A noise profile as JSON: the per-tilt arrays (<c>r</c>, <c>sigma</c>, <c>referenceMean</c>, <c>referenceStd</c>,
+/// <c>tiltAngles</c>) at the top level, where any program can read them, the fit order, the curves measured on each
+/// reference pair, and the history. Numbers are written so that they read back exactly.
+/// </summary>
+public static class NoiseProfileFile
+{
+    public const string Format = "FakET.PowerShell/noise-profile";
+    public const int FormatVersion = 1;
+
+    public static string ToJson(NoiseProfile profile)
+    {
+        var root = new JsonObject
+        {
+            ["format"] = Format,
+            ["formatVersion"] = FormatVersion,
+            ["tiltCount"] = profile.TiltCount,
+            ["polynomialOrder"] = profile.PolynomialOrder,
+            ["tiltAngles"] = profile.TiltAngles is { } angles ? Array(angles) : null,
+        };
+        var values = profile.Values.All;
+        for (int c = 0; c < 4; c++) root[NoiseCurves.Names[c]] = Array(values[c]);
+        var measured = new JsonArray();
+        foreach (var m in profile.Measurements)
+        {
+            var item = new JsonObject { ["source"] = m.Source };
+            for (int c = 0; c < 4; c++) item[NoiseCurves.Names[c]] = Array(m.All[c]);
+            measured.Add(item);
+        }
+        root["measured"] = measured;
+        root["history"] = HistorySidecar.ToJson(profile.History);
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+        static JsonArray Array(IEnumerable<double> values) => new(values.Select(v => (JsonNode?)v).ToArray());
+    }
+
+    /// <summary>Reads a profile that <see cref="ToJson"/> wrote; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="FakETException"><see cref="ErrorIds.NoiseProfileInvalid"/> when it is not such a file.</exception>
+    public static NoiseProfile FromJson(string json, string source)
+    {
+        try
+        {
+            if (JsonNode.Parse(json) is not JsonObject root) throw Invalid(source, "it is not a JSON object");
+            if (root["format"]?.GetValue<string>() != Format) throw Invalid(source, $"its \"format\" is not \"{Format}\"");
+            int version = root["formatVersion"]?.GetValue<int>() ?? 0;
+            if (version != FormatVersion) throw Invalid(source, $"it has format version {version}; this module reads version {FormatVersion}");
+            var curves = Curves(root, source, "the profile");
+            var angles = root["tiltAngles"] is JsonArray a ? Numbers(a, source, "tiltAngles") : null;
+            int order = root["polynomialOrder"]?.GetValue<int>() ?? throw Invalid(source, "\"polynomialOrder\" is missing");
+            var measured = new List<NoiseCurves>();
+            foreach (var node in root["measured"] as JsonArray ?? new JsonArray())
+            {
+                if (node is not JsonObject item) throw Invalid(source, "an entry of \"measured\" is not an object");
+                var m = Curves(item, source, "a measurement");
+                measured.Add(m with { Source = item["source"]?.GetValue<string>() ?? "" });
+            }
+            var history = HistorySidecar.FromJson(root["history"] as JsonArray);
+            try
+            {
+                return new NoiseProfile(curves, angles, order, measured, history);
+            }
+            catch (FakETException e)
+            {
+                throw Invalid(source, e.Message);
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw Invalid(source, e.Message);
+        }
+    }
+
+    static NoiseCurves Curves(JsonObject o, string source, string what)
+    {
+        var c = NoiseCurves.Names.Select(name => o[name] is JsonArray a ? Numbers(a, source, name) : throw Invalid(source, $"{what} has no \"{name}\" array")).ToArray();
+        return new NoiseCurves(c[0], c[1], c[2], c[3]);
+    }
+
+    static double[] Numbers(JsonArray array, string source, string name) =>
+        array.Select(n => n is JsonValue v && v.TryGetValue<double>(out var d) ? d : throw Invalid(source, $"\"{name}\" holds something that is not a number")).ToArray();
+
+    static FakETException Invalid(string source, string why) =>
+        new(ErrorIds.NoiseProfileInvalid, FailureKind.InvalidData, $"{source} is not a noise profile that this module can read: {why}.");
+
+    /// <summary>Writes the profile as JSON to <paramref name="path"/> (atomically).</summary>
+    public static void Write(string path, NoiseProfile profile) => AtomicFile.WriteAllText(path, ToJson(profile));
+
+    /// <summary>Reads a profile from <paramref name="path"/>.</summary>
+    public static NoiseProfile Read(string path) => FromJson(File.ReadAllText(path), Path.GetFileName(path));
+}
