@@ -14,6 +14,8 @@
         'Import-Volume'
         'Export-Volume'
         'Get-FakETDevice'
+        'Invoke-StyleTransfer'
+        'Install-StyleModel'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
