@@ -38,7 +38,7 @@ static int Reference(string[] a)
     var init = StackFiles.ReadTiltSeries(Path.Combine(dir, "nst_init.mrc"));
     var expected = StackFiles.ReadTiltSeries(Path.Combine(dir, "nst_expected.mrc"));
     var weights = Vgg19Weights.Load(Path.Combine(dir, "vgg19_random.safetensors"), 29);
-    using var nst = new NeuralStyleTransfer(weights, new StyleTransferSettings(), ComputeDevice.Cpu);
+    var nst = new NeuralStyleTransfer(weights, new StyleTransferSettings(), ComputeDevice.Cpu);
     var sw = Stopwatch.StartNew();
     var result = nst.Run(content, style, init);
     Console.WriteLine($"first run {sw.Elapsed.TotalSeconds:F2} s");
@@ -66,7 +66,7 @@ static int Style(string[] a)
     var content = Make();
     var style = Make();
     var init = Make();
-    using var nst = new NeuralStyleTransfer(weights, settings, ComputeDevice.Cpu);
+    var nst = new NeuralStyleTransfer(weights, settings, ComputeDevice.Cpu);
     int b = batch ?? NeuralStyleTransfer.DefaultBatchSize(size, size);
     // Warm-up: one batch (libtorch picks its kernels and allocates on first use).
     nst.Run(content, style, init, (0, Math.Min(b, tilts) - 1));

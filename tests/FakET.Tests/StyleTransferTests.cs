@@ -21,7 +21,7 @@ public sealed class StyleReference
         Init = StackFiles.ReadTiltSeries(Repo.Data("nst_init.mrc"));
         Expected = StackFiles.ReadTiltSeries(Repo.Data("nst_expected.mrc"));
         Weights = Vgg19Weights.Load(WeightsPath, 29);
-        using var nst = new NeuralStyleTransfer(Weights, new StyleTransferSettings(), ComputeDevice.Cpu);
+        var nst = new NeuralStyleTransfer(Weights, new StyleTransferSettings(), ComputeDevice.Cpu);
         Output = nst.Run(Content, Style, Init);
     }
 
@@ -78,7 +78,7 @@ public class StyleTransferTests : IClassFixture<StyleReference>
     {
         var angles = new double[] { -3, 0, 3 };
         var content = _ref.Content.WithTiltAngles(angles);
-        using var nst = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { BatchSize = 1 }, ComputeDevice.Cpu);
+        var nst = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { BatchSize = 1 }, ComputeDevice.Cpu);
         var part = nst.Run(content, _ref.Style, _ref.Init, (1, 2));
         Assert.Equal(2, part.TiltCount);
         Assert.Equal(new double[] { 0, 3 }, part.TiltAngles);
@@ -94,7 +94,7 @@ public class StyleTransferTests : IClassFixture<StyleReference>
     [Fact]
     public void MismatchedSeriesAndBadRangesAreNamedErrors()
     {
-        using var nst = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings(), ComputeDevice.Cpu);
+        var nst = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings(), ComputeDevice.Cpu);
         var twoTilts = new TiltSeries(_ref.Style.Sections.Take(2).ToArray(), 64, 64, null, 1.0);
         Assert.Equal(ErrorIds.StyleTransferSeriesMismatch, Assert.Throws<FakETException>(() => nst.Run(_ref.Content, twoTilts, _ref.Init)).ErrorId);
         var small = new TiltSeries(_ref.Init.Sections.Select(t => t.Take(32 * 64).ToArray()).ToArray(), 32, 64, null, 1.0);
@@ -110,7 +110,7 @@ public class StyleTransferTests : IClassFixture<StyleReference>
     [Fact]
     public void CancellingStopsBetweenBatchesAndReturnsNothing()
     {
-        using var nst = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { BatchSize = 1 }, ComputeDevice.Cpu);
+        var nst = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { BatchSize = 1 }, ComputeDevice.Cpu);
         using var cancel = new CancellationTokenSource();
         var reports = new List<(int, int)>();
         Assert.ThrowsAny<OperationCanceledException>(() => nst.Run(_ref.Content, _ref.Style, _ref.Init, progress: (done, total) =>
@@ -207,18 +207,18 @@ public class StyleTransferTests : IClassFixture<StyleReference>
     [Fact]
     public void MultiScaleAndSmallerScalesRunAndKeepTheOutputsShape()
     {
-        using var nst = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { Scale = 32 }, ComputeDevice.Cpu);
+        var nst = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { Scale = 32 }, ComputeDevice.Cpu);
         var small = nst.Run(_ref.Content, _ref.Style, _ref.Init, (0, 0));
         Assert.Equal((32, 32), (small.Height, small.Width));
         Assert.Equal(_ref.Content.PixelSize * 2, small.PixelSize);
-        using var multi = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { MinScale = 32, Iterations = 2 }, ComputeDevice.Cpu);
+        var multi = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { MinScale = 32, Iterations = 2 }, ComputeDevice.Cpu);
         var full = multi.Run(_ref.Content, _ref.Style, _ref.Init, (0, 0));
         Assert.Equal((64, 64), (full.Height, full.Width));
         Assert.All(full.Tilt(0), v => Assert.True(float.IsFinite(v)));
         // Still the content's picture (downsampling to 32 px first drops the init's finest noise, so this is
         // not the published single-scale result: that correlates 0.24 with the content tilt).
         Assert.True(Statistics.Correlation(full.Tilt(0), _ref.Content.Tilt(0)) > 0.4);
-        using var tooDeep = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { Scale = 8 }, ComputeDevice.Cpu);
+        var tooDeep = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { Scale = 8 }, ComputeDevice.Cpu);
         Assert.Equal(ErrorIds.StyleTransferImageTooSmall, Assert.Throws<FakETException>(() => tooDeep.Run(_ref.Content, _ref.Style, _ref.Init)).ErrorId);
     }
 }
@@ -250,7 +250,7 @@ public class StyleTransferCmdletTests : IDisposable, IClassFixture<StyleReferenc
         var r = _ps.Run("""
             $style = Import-TiltSeries nst_style.mrc
             $init = Import-TiltSeries nst_init.mrc
-            Import-TiltSeries nst_content.mrc | Invoke-StyleTransfer -Style $style -Init $init -ModelPath ./vgg19_random.safetensors -BatchSize 1 -Threads 1 |
+            Import-TiltSeries nst_content.mrc | Invoke-StyleTransfer -Style $style -Init $init -ModelPath ./vgg19_random.safetensors -Threads 1 |
                 Export-TiltSeries styled.mrc -PassThru
             """);
         Assert.Empty(r.Errors);

@@ -23,7 +23,7 @@ namespace FakET.StyleTransfer;
 /// its own, so batching changes nothing); style Gram matrices and content activations are computed without
 /// autograd, through a one-channel first convolution. Only one batch is on the device at a time.
 /// </summary>
-public sealed class NeuralStyleTransfer : IDisposable
+public sealed class NeuralStyleTransfer
 {
     /// <summary>The step's name in the history.</summary>
     public const string StepName = "Invoke-StyleTransfer";
@@ -56,7 +56,7 @@ public sealed class NeuralStyleTransfer : IDisposable
         if (weights.Depth < _depth)
             throw new FakETException(ErrorIds.StyleTransferInvalidSetting, FailureKind.InvalidArgument,
                 $"The weights reach layer {weights.Depth}, but the losses need layer {_depth}.");
-        _network = new VggNetwork(weights, _depth, settings.Pooling, Device, channelsLast: Device.type == DeviceType.CPU);
+        _network = VggNetwork.Shared(weights, _depth, settings.Pooling, Device, channelsLast: Device.type == DeviceType.CPU);
     }
 
     /// <summary>The weights in use.</summary>
@@ -70,7 +70,7 @@ public sealed class NeuralStyleTransfer : IDisposable
     /// Styles <paramref name="content"/> like <paramref name="style"/>, starting from <paramref name="init"/> (or from
     /// the content). The three series must agree in tilt count and size. Only tilts
     /// <paramref name="range"/>.First to .Last (inclusive) are processed and returned; the [0, 1] scaling still uses
-    /// each whole series. <paramref name="progress"/> is called with (tilts done, tilts to do) after each batch;
+    /// each whole series. <paramref name="progress"/> is called with (tilts done, tilts to do) for each tilt of a finished batch;
     /// <paramref name="cancel"/> is checked between batches, and a cancelled run returns nothing.
     /// </summary>
     public TiltSeries Run(TiltSeries content, TiltSeries style, TiltSeries? init = null, (int First, int Last)? range = null,
@@ -112,8 +112,11 @@ public sealed class NeuralStyleTransfer : IDisposable
                     sizes, styleSizes);
                 CopyOut(styled, output, start);
             }
-            for (int i = 0; i < n; i++) MatchMeanStd(output[start + i], style.Tilt(tilt + i));
-            progress?.Invoke(start + n, count);
+            for (int i = 0; i < n; i++)
+            {
+                MatchMeanStd(output[start + i], style.Tilt(tilt + i));
+                progress?.Invoke(start + i + 1, count);
+            }
         }
 
         var angles = content.TiltAngles?.Skip(first).Take(count).ToArray();
@@ -345,8 +348,6 @@ public sealed class NeuralStyleTransfer : IDisposable
         double gain = std > 0 ? targetStd / std : 0;
         for (int i = 0; i < values.Length; i++) values[i] = (float)((values[i] - mean) * gain + targetMean);
     }
-
-    public void Dispose() => _network.Dispose();
 
     /// <summary>The bias-corrected exponential moving average of the iterate (as Adam's moments), in float32 as published.</summary>
     sealed class IterateAverage

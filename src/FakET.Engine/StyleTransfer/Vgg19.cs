@@ -91,6 +91,7 @@ public sealed class Vgg19Weights
     static readonly object CacheGate = new();
     static (string Key, Vgg19Weights Weights)? _lastFile;
     static (string Key, string Sha256)? _lastHash;
+    static (int Seed, int Depth, Vgg19Weights Weights)? _lastRandom;
 
     /// <summary>Reads the convolutions up to layer <paramref name="deepest"/> from a safetensors file in
     /// torchvision/timm layout (<c>features.N.weight</c>, <c>features.N.bias</c>; F32, F16 or BF16).
@@ -139,9 +140,11 @@ public sealed class Vgg19Weights
 
     /// <summary>Random weights as torchvision initialises an untrained VGG-19: Kaiming-normal weights
     /// (fan-out, ReLU gain √2) and zero biases, drawn from libtorch's generator seeded with <paramref name="seed"/>,
-    /// one convolution after the other from layer 0.</summary>
+    /// one convolution after the other from layer 0. The last set drawn is kept for the next run.</summary>
     public static Vgg19Weights Random(int seed, int deepest)
     {
+        lock (CacheGate)
+            if (_lastRandom is { } hit && hit.Seed == seed && hit.Depth == deepest) return hit.Weights;
         Native.NativeStack.EnsureLoaded();
         var convolutions = new Dictionary<int, (float[], float[])>();
         using var generator = new torch.Generator(unchecked((ulong)seed));
@@ -152,6 +155,8 @@ public sealed class Vgg19Weights
             using var scaled = drawn.mul(std);
             convolutions[layer.Index] = (scaled.data<float>().ToArray(), new float[layer.OutChannels]);
         }
-        return new Vgg19Weights(convolutions, deepest, $"random, seed {seed.ToString(CultureInfo.InvariantCulture)}", null, null, seed);
+        var weights = new Vgg19Weights(convolutions, deepest, $"random, seed {seed.ToString(CultureInfo.InvariantCulture)}", null, null, seed);
+        lock (CacheGate) _lastRandom = (seed, deepest, weights);
+        return weights;
     }
 }

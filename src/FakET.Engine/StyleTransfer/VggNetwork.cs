@@ -17,6 +17,27 @@ public enum StylePooling { Max, Average, L2 }
 /// </summary>
 internal sealed class VggNetwork : IDisposable
 {
+    static readonly object SharedGate = new();
+    static (Vgg19Weights Weights, int Depth, StylePooling Pooling, string Device, bool ChannelsLast, VggNetwork Network)? _shared;
+
+    /// <summary>
+    /// The network for these weights and settings, shared by the runs of a session: the last one built is kept,
+    /// so repeated runs do not copy the weights to the device again. Its tensors are only read, so concurrent
+    /// runs may share it; one that is replaced is left to the garbage collector (a run may still hold it).
+    /// </summary>
+    public static VggNetwork Shared(Vgg19Weights weights, int depth, StylePooling pooling, Device device, bool channelsLast)
+    {
+        lock (SharedGate)
+        {
+            if (_shared is { } s && ReferenceEquals(s.Weights, weights) && s.Depth == depth && s.Pooling == pooling &&
+                s.Device == device.ToString() && s.ChannelsLast == channelsLast)
+                return s.Network;
+            var network = new VggNetwork(weights, depth, pooling, device, channelsLast);
+            _shared = (weights, depth, pooling, device.ToString(), channelsLast, network);
+            return network;
+        }
+    }
+
     readonly Dictionary<int, (Tensor Weight, Tensor Bias)> _conv = new();
     readonly Tensor _firstRgb, _firstGrey, _firstBias;
     readonly StylePooling _pooling;

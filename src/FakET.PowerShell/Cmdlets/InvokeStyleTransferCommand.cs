@@ -15,7 +15,7 @@ namespace FakET.PowerShell.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "StyleTransfer")]
 [OutputType(typeof(TiltSeries))]
-public sealed class InvokeStyleTransferCommand : FakETCmdlet, IDisposable
+public sealed class InvokeStyleTransferCommand : FakETCmdlet
 {
     /// <summary><para type="description">The content series (FakET's "content": clean projections with a quarter of the noise). Accepts pipeline input.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -155,13 +155,5 @@ public sealed class InvokeStyleTransferCommand : FakETCmdlet, IDisposable
         if (choice.Weights.IsRandom) WriteWarning(StyleModelStore.RandomWeightsWarning(Seed));
         WriteVerbose($"VGG-19 weights: {choice.Weights.Description}{(choice.Weights.Path is null ? "" : $" ({choice.Weights.Path})")}.");
         return new NeuralStyleTransfer(choice.Weights, settings, Device);
-    }
-
-    protected override void EndProcessing() => Dispose();
-
-    public void Dispose()
-    {
-        _engine?.Dispose();
-        _engine = null;
     }
 }
