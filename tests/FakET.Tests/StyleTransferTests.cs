@@ -92,6 +92,22 @@ public class StyleTransferTests : IClassFixture<StyleReference>
     }
 
     [Fact]
+    public void WithoutInitTheFirstStepHasExactlyNoContentGradientAsPublished()
+    {
+        // Starting from the content itself, the published code's content loss is exactly 0 at the first step
+        // (the image and the content go through the same arithmetic), so its gradient vanishes. The scaled MSE
+        // Σd²/Σ|d| would turn any rounding difference into a gradient of full size, so this must hold exactly:
+        // with and without the content loss the results are the same.
+        var withContent = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings(), ComputeDevice.Cpu).Run(_ref.Content, _ref.Style);
+        var withoutContent = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { ContentWeight = 0 }, ComputeDevice.Cpu).Run(_ref.Content, _ref.Style);
+        for (int i = 0; i < withContent.TiltCount; i++)
+            Assert.Equal(withoutContent.Tilt(i), withContent.Tilt(i));
+        // ... while with an init that differs from the content, the content loss does move the result.
+        var moved = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { ContentWeight = 0 }, ComputeDevice.Cpu).Run(_ref.Content, _ref.Style, _ref.Init);
+        Assert.True(Statistics.Correlation(moved.Tilt(0), _ref.Output.Tilt(0)) < 0.999);
+    }
+
+    [Fact]
     public void MismatchedSeriesAndBadRangesAreNamedErrors()
     {
         var nst = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings(), ComputeDevice.Cpu);

@@ -198,7 +198,15 @@ public sealed class NeuralStyleTransfer
             var size = sizes[s];
             image = Resize(image, size, InterpolationMode.Bicubic).clamp_(0, 1).detach().requires_grad_(true);
             average = new IterateAverage(image, (float)_settings.AverageDecay);
-            var (contentTargets, styleTargets) = Targets(Resize(content, size), Resize(style, styleSizes[s]));
+            var scaledContent = Resize(content, size);
+            var scaledStyle = Resize(style, styleSizes[s]);
+            // Starting from the content itself (no init, or an init equal to the content), the published code's
+            // content loss is exactly 0 at the first step, because image and content take the same arithmetic.
+            // Take the content target from the image's own pass then: any rounding difference would become a
+            // full-size gradient through the scaled MSE. The same holds for a style equal to the start.
+            bool startIsContent = s == 0 && HasContentLoss && SameImages(image, scaledContent);
+            bool startIsStyle = s == 0 && SameImages(image, scaledStyle);
+            var (contentTargets, styleTargets) = Targets(scaledContent, scaledStyle, startIsContent ? image : null, startIsStyle ? image : null);
             if (m is null || v is null)
             {
                 m = torch.zeros_like(image);
@@ -239,16 +247,28 @@ public sealed class NeuralStyleTransfer
             return average!.Value().clamp_(0, 1).mean(new long[] { 1 });
     }
 
+    /// <summary>Whether the (n, 3, H, W) image's channels equal the (n, 1, h, w) grey batch, bit for bit.</summary>
+    static bool SameImages(Tensor image, Tensor grey) =>
+        image.shape[2] == grey.shape[2] && image.shape[3] == grey.shape[3] && image.narrow(1, 0, 1).eq(grey).all().item<bool>();
+
     /// <summary>Content activations and style Gram matrices of the targets, without autograd. Content and style
-    /// share one pass through the layers both need when their sizes agree.</summary>
-    (Dictionary<int, Tensor> Content, Dictionary<int, Tensor> Style) Targets(Tensor content, Tensor style)
+    /// share one pass through the layers both need when their sizes agree. With <paramref name="contentAsImage"/>
+    /// (<paramref name="styleAsImage"/>), the content (style) activations come from that RGB image, through exactly
+    /// the pass the optimised image takes.</summary>
+    (Dictionary<int, Tensor> Content, Dictionary<int, Tensor> Style) Targets(Tensor content, Tensor style, Tensor? contentAsImage, Tensor? styleAsImage)
     {
         using var _ = torch.no_grad();
         var contentFeatures = new Dictionary<int, Tensor>();
         var styleFeatures = new Dictionary<int, Tensor>();
         bool withContent = HasContentLoss;
         int n = (int)content.shape[0];
-        if (withContent && content.shape[2] == style.shape[2] && content.shape[3] == style.shape[3])
+        if (contentAsImage is not null || styleAsImage is not null)
+        {
+            if (withContent)
+                _network.Run(contentAsImage?.detach() ?? content, 0, _contentDepth, (i, x) => Keep(contentFeatures, _contentTerms, i, x));
+            _network.Run(styleAsImage?.detach() ?? style, 0, _styleDepth, (i, x) => Keep(styleFeatures, _styleTerms, i, x));
+        }
+        else if (withContent && content.shape[2] == style.shape[2] && content.shape[3] == style.shape[3])
         {
             int shared = Math.Min(_contentDepth, _styleDepth);
             var both = _network.Run(torch.cat(new[] { content, style }, 0), 0, shared, (i, x) =>
