@@ -21,7 +21,8 @@ namespace FakET.StyleTransfer;
 /// </list>
 /// The network is built once and used for every tilt; tilts go through it in batches (each tilt's loss is
 /// its own, so batching changes nothing); style Gram matrices and content activations are computed without
-/// autograd, through a one-channel first convolution. Only one batch is on the device at a time.
+/// autograd, through a one-channel first convolution. On the CPU, small batches run on several threads at once
+/// (one per libtorch thread, see <see cref="TorchWorkers"/>); large ones one at a time with all threads.
 /// </summary>
 public sealed class NeuralStyleTransfer
 {
@@ -100,24 +101,27 @@ public sealed class NeuralStyleTransfer
         int count = last - first + 1;
         int batch = _settings.BatchSize ?? DefaultBatchSize(outH, outW);
         var output = new float[count][];
-        for (int start = 0; start < count; start += batch)
+        int batches = (count + batch - 1) / batch, done = 0;
+        int threads = torch.get_num_threads();
+        int workers = Device.type == DeviceType.CPU ? TorchWorkers.Choose(threads, batches, (long)batch * outH * outW) : 1;
+        TorchWorkers.Run(batches, workers, Math.Max(1, threads / workers), k =>
         {
-            cancel.ThrowIfCancellationRequested();
-            int n = Math.Min(batch, count - start);
-            int tilt = first + start;
-            using (var scope = torch.NewDisposeScope())
+            int start = k * batch, n = Math.Min(batch, count - start), tilt = first + start;
+            using var scope = torch.NewDisposeScope();
+            var styled = StyleBatch(
+                Batch(content, tilt, n, contentRange), Batch(style, tilt, n, styleRange), Batch(init ?? content, tilt, n, initRange),
+                sizes, styleSizes);
+            return CopyOut(styled);
+        }, (k, tilts) =>
+        {
+            for (int i = 0; i < tilts.Length; i++)
             {
-                var styled = StyleBatch(
-                    Batch(content, tilt, n, contentRange), Batch(style, tilt, n, styleRange), Batch(init ?? content, tilt, n, initRange),
-                    sizes, styleSizes);
-                CopyOut(styled, output, start);
+                int index = k * batch + i;
+                MatchMeanStd(tilts[i], style.Tilt(first + index));
+                output[index] = tilts[i];
+                progress?.Invoke(++done, count);
             }
-            for (int i = 0; i < n; i++)
-            {
-                MatchMeanStd(output[start + i], style.Tilt(tilt + i));
-                progress?.Invoke(start + i + 1, count);
-            }
-        }
+        }, cancel);
 
         var angles = content.TiltAngles?.Skip(first).Take(count).ToArray();
         double pixelSize = content.PixelSize * content.Width / outW;
@@ -166,8 +170,9 @@ public sealed class NeuralStyleTransfer
             : ((int)Math.Round((double)scale * h / w, MidpointRounding.ToEven), scale);
     }
 
-    /// <summary>Tilts per batch when none is given: about 256×256 pixels' worth at a time (batching pays for small images).</summary>
-    public static int DefaultBatchSize(int h, int w) => Math.Clamp(65536 / Math.Max(1, h * w), 1, 8);
+    /// <summary>Tilts per batch when none is given: about two 128×128 tilts' worth of pixels (batching pays for small
+    /// images: the deep layers' matrices grow with it; beyond that it mostly costs memory).</summary>
+    public static int DefaultBatchSize(int h, int w) => Math.Clamp(32768 / Math.Max(1, h * w), 1, 8);
 
     /// <summary>Tilts <paramref name="first"/>… of a series as a (n, 1, H, W) tensor on the device, scaled to [0, 1].</summary>
     Tensor Batch(TiltSeries series, int first, int n, (float Min, float Range) unit)
@@ -271,10 +276,12 @@ public sealed class NeuralStyleTransfer
         else if (withContent && content.shape[2] == style.shape[2] && content.shape[3] == style.shape[3])
         {
             int shared = Math.Min(_contentDepth, _styleDepth);
+            // Kept as views of the batch: a later in-place ReLU on the batch reaches them, as it should.
             var both = _network.Run(torch.cat(new[] { content, style }, 0), 0, shared, (i, x) =>
             {
                 if (_contentTerms.Any(t => t.Layer == i)) contentFeatures[i] = x.narrow(0, 0, n);
                 if (_styleTerms.Any(t => t.Layer == i)) styleFeatures[i] = x.narrow(0, n, n);
+                return false;
             });
             if (_contentDepth > shared)
                 _network.Run(both.narrow(0, 0, n), shared + 1, _contentDepth, (i, x) => Keep(contentFeatures, _contentTerms, i, x));
@@ -291,9 +298,11 @@ public sealed class NeuralStyleTransfer
         return (contentFeatures, grams);
     }
 
-    static void Keep(Dictionary<int, Tensor> features, (int Layer, double Weight)[] terms, int layer, Tensor x)
+    static bool Keep(Dictionary<int, Tensor> features, (int Layer, double Weight)[] terms, int layer, Tensor x)
     {
-        if (terms.Any(t => t.Layer == layer)) features[layer] = x;
+        if (!terms.Any(t => t.Layer == layer)) return false;
+        features[layer] = x;
+        return true;
     }
 
     /// <summary>The summed loss of every tilt in the batch (each tilt's loss depends on that tilt only).</summary>
@@ -302,7 +311,9 @@ public sealed class NeuralStyleTransfer
         var features = new Dictionary<int, Tensor>();
         _network.Run(image, 0, _depth, (i, x) =>
         {
-            if (_contentTerms.Any(t => t.Layer == i) || _styleTerms.Any(t => t.Layer == i)) features[i] = x;
+            if (!_contentTerms.Any(t => t.Layer == i) && !_styleTerms.Any(t => t.Layer == i)) return false;
+            features[i] = x;
+            return true;
         });
         Tensor? total = null;
         void Add(Tensor perTilt, double weight)
@@ -348,16 +359,18 @@ public sealed class NeuralStyleTransfer
     }
 
     /// <summary>Copies the (n, H, W) result into host arrays: one copy, by libtorch, straight into each array.</summary>
-    static void CopyOut(Tensor styled, float[][] output, int start)
+    static float[][] CopyOut(Tensor styled)
     {
         var host = styled.cpu();
         long h = host.shape[1], w = host.shape[2];
-        for (int i = 0; i < host.shape[0]; i++)
+        var output = new float[host.shape[0]][];
+        for (int i = 0; i < output.Length; i++)
         {
-            var values = new float[h * w];
-            using (var target = torch.from_array(values).view(h, w)) target.copy_(host[i]);
-            output[start + i] = values;
+            output[i] = new float[h * w];
+            using var target = torch.from_array(output[i]).view(h, w);
+            target.copy_(host[i]);
         }
+        return output;
     }
 
     /// <summary>Gives <paramref name="values"/> the mean and standard deviation of <paramref name="reference"/> (float64).</summary>

@@ -65,11 +65,18 @@ internal sealed class VggNetwork : IDisposable
     /// <summary>Whether activations use the channels-last (NHWC) memory layout.</summary>
     public bool ChannelsLast { get; }
 
+    /// <summary>The values as a device tensor. On the CPU in NCHW order the tensor uses the (immutable) host array
+    /// itself; otherwise it is copied once, to the device or into NHWC order.</summary>
     Tensor Upload(float[] values, long[] shape, Device device)
     {
-        var t = torch.tensor(values, shape).to(device);
-        if (ChannelsLast && shape.Length == 4) t = ToChannelsLast(t);
-        return t.DetachFromDisposeScope();
+        var host = torch.from_array(values).view(shape);
+        bool reorder = ChannelsLast && shape.Length == 4;
+        if (device.type == DeviceType.CPU && !reorder) return host.DetachFromDisposeScope();
+        using (host)
+        {
+            using var onDevice = host.to(device);
+            return (reorder ? ToChannelsLast(onDevice) : onDevice.clone()).DetachFromDisposeScope();
+        }
     }
 
     /// <summary>The same values in NHWC memory order (TorchSharp has no memory_format argument; libtorch reads the layout from the strides).</summary>
@@ -108,44 +115,58 @@ internal sealed class VggNetwork : IDisposable
     /// <summary>
     /// Runs layers <paramref name="first"/> to <paramref name="last"/> (inclusive) on <paramref name="x"/> and
     /// returns the output of layer <paramref name="last"/>. For <paramref name="first"/> = 0, <paramref name="x"/> is
-    /// the image in [0, 1], un-normalised: (B, 3, H, W), or (B, 1, H, W) for grey images. <paramref name="observe"/>
-    /// sees each layer's output. ReLUs work in place: a convolution's output seen by <paramref name="observe"/> is
+    /// the image in [0, 1], un-normalised: (B, 3, H, W), or (B, 1, H, W) for grey images. <paramref name="keep"/>
+    /// sees each layer's output and returns true to keep it; every other intermediate output is released as soon
+    /// as the next layer has run (autograd keeps what it needs itself), so memory holds little more than one
+    /// layer's activations plus what is kept. ReLUs work in place: a convolution's output that is kept is
     /// overwritten by the ReLU after it, unless that convolution is <paramref name="last"/> (as with torchvision's
     /// in-place ReLU, which the published implementation uses).
     /// </summary>
-    public Tensor Run(Tensor x, int first, int last, Action<int, Tensor>? observe = null)
+    public Tensor Run(Tensor x, int first, int last, Func<int, Tensor, bool>? keep = null)
     {
         if (last > Depth) throw new ArgumentOutOfRangeException(nameof(last));
+        var current = x;
+        bool protect = true; // the caller's input, or an output the caller keeps
         for (int i = first; i <= last; i++)
         {
-            var layer = Vgg19.Layers[i];
-            switch (layer.Kind)
+            var next = Apply(i, current);
+            if (!ReferenceEquals(next, current))
             {
-                case VggLayerKind.Convolution when i == 0:
-                    bool grey = x.shape[1] == 1;
-                    if (ChannelsLast && !grey) x = ToChannelsLast(x);
-                    x = F.conv2d(F.pad(x, new long[] { 1, 1, 1, 1 }, PaddingModes.Replicate), grey ? _firstGrey : _firstRgb, _firstBias);
-                    if (ChannelsLast && grey) x = ToChannelsLast(x);
-                    break;
-                case VggLayerKind.Convolution:
-                    var (w, b) = _conv[i];
-                    x = F.conv2d(x, w, b, padding: new long[] { 1, 1 });
-                    break;
-                case VggLayerKind.Relu:
-                    x = x.relu_();
-                    break;
-                default:
-                    x = _pooling switch
-                    {
-                        StylePooling.Average => F.avg_pool2d(x, 2, 2).mul_(2.0f),
-                        StylePooling.L2 => F.lp_pool2d(x, 2, 2).mul_(0.78f),
-                        _ => F.max_pool2d(x, 2, 2),
-                    };
-                    break;
+                if (!protect) current.Dispose();
+                protect = false;
             }
-            observe?.Invoke(i, x);
+            if (keep?.Invoke(i, next) == true) protect = true;
+            current = next;
         }
-        return x;
+        return current;
+    }
+
+    Tensor Apply(int i, Tensor x)
+    {
+        switch (Vgg19.Layers[i].Kind)
+        {
+            case VggLayerKind.Convolution when i == 0:
+                bool grey = x.shape[1] == 1;
+                using (var input = ChannelsLast && !grey ? ToChannelsLast(x) : x.alias())
+                using (var padded = F.pad(input, new long[] { 1, 1, 1, 1 }, PaddingModes.Replicate))
+                {
+                    var y = F.conv2d(padded, grey ? _firstGrey : _firstRgb, _firstBias);
+                    if (!ChannelsLast || !grey) return y;
+                    using (y) return ToChannelsLast(y);
+                }
+            case VggLayerKind.Convolution:
+                var (w, b) = _conv[i];
+                return F.conv2d(x, w, b, padding: new long[] { 1, 1 });
+            case VggLayerKind.Relu:
+                return x.relu_();
+            default:
+                return _pooling switch
+                {
+                    StylePooling.Average => F.avg_pool2d(x, 2, 2).mul_(2.0f),
+                    StylePooling.L2 => F.lp_pool2d(x, 2, 2).mul_(0.78f),
+                    _ => F.max_pool2d(x, 2, 2),
+                };
+        }
     }
 
     public void Dispose()
