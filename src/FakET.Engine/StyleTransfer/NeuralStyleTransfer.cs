@@ -256,75 +256,90 @@ public sealed class NeuralStyleTransfer
     static bool SameImages(Tensor image, Tensor grey) =>
         image.shape[2] == grey.shape[2] && image.shape[3] == grey.shape[3] && image.narrow(1, 0, 1).eq(grey).all().item<bool>();
 
-    /// <summary>Content activations and style Gram matrices of the targets, without autograd. Content and style
-    /// share one pass through the layers both need when their sizes agree. With <paramref name="contentAsImage"/>
+    /// <summary>
+    /// Where a pass through layers 0 to <paramref name="depth"/> shows the activation the published code reads as
+    /// layer <paramref name="layer"/>: a convolution's output is overwritten by the in-place ReLU after it (the same
+    /// tensor, one layer later) unless the pass ends there.
+    /// </summary>
+    static int ObservedAt(int layer, int depth) =>
+        Vgg19.Layers[layer].Kind == VggLayerKind.Convolution && layer < depth ? layer + 1 : layer;
+
+    /// <summary>Content activations and style Gram matrices of the targets, without autograd. For small images
+    /// content and style share one pass through the layers both need. With <paramref name="contentAsImage"/>
     /// (<paramref name="styleAsImage"/>), the content (style) activations come from that RGB image, through exactly
-    /// the pass the optimised image takes.</summary>
+    /// the pass the optimised image takes. Style activations are reduced to Gram matrices as soon as they are final,
+    /// so only the content activations are kept.</summary>
     (Dictionary<int, Tensor> Content, Dictionary<int, Tensor> Style) Targets(Tensor content, Tensor style, Tensor? contentAsImage, Tensor? styleAsImage)
     {
         using var _ = torch.no_grad();
         var contentFeatures = new Dictionary<int, Tensor>();
-        var styleFeatures = new Dictionary<int, Tensor>();
+        var grams = new Dictionary<int, Tensor>();
         bool withContent = HasContentLoss;
         int n = (int)content.shape[0];
-        if (contentAsImage is not null || styleAsImage is not null)
+        bool KeepContent(int i, Tensor x)
         {
-            if (withContent)
-                _network.Run(contentAsImage?.detach() ?? content, 0, _contentDepth, (i, x) => Keep(contentFeatures, _contentTerms, i, x));
-            _network.Run(styleAsImage?.detach() ?? style, 0, _styleDepth, (i, x) => Keep(styleFeatures, _styleTerms, i, x));
+            bool kept = false;
+            foreach (var (layer, _) in _contentTerms)
+                if (ObservedAt(layer, _contentDepth) == i)
+                {
+                    contentFeatures[layer] = x;
+                    kept = true;
+                }
+            return kept;
         }
-        else if (withContent && content.shape[2] == style.shape[2] && content.shape[3] == style.shape[3])
+        bool TakeGrams(int i, Tensor x)
+        {
+            foreach (var (layer, _) in _styleTerms)
+                if (ObservedAt(layer, _styleDepth) == i) grams[layer] = Gram(x);
+            return false;
+        }
+        bool together = contentAsImage is null && styleAsImage is null && withContent &&
+                        content.shape[2] == style.shape[2] && content.shape[3] == style.shape[3] &&
+                        n * content.shape[2] * content.shape[3] <= CombinedTargetPixels;
+        if (together)
         {
             int shared = Math.Min(_contentDepth, _styleDepth);
-            // Kept as views of the batch: a later in-place ReLU on the batch reaches them, as it should.
+            // Content activations stay views of the shared batch, so the in-place ReLU after a convolution reaches them.
             var both = _network.Run(torch.cat(new[] { content, style }, 0), 0, shared, (i, x) =>
             {
-                if (_contentTerms.Any(t => t.Layer == i)) contentFeatures[i] = x.narrow(0, 0, n);
-                if (_styleTerms.Any(t => t.Layer == i)) styleFeatures[i] = x.narrow(0, n, n);
+                TakeGrams(i, x.narrow(0, n, n));
+                foreach (var (layer, _) in _contentTerms)
+                    if (ObservedAt(layer, _contentDepth) == i) contentFeatures[layer] = x.narrow(0, 0, n);
                 return false;
             });
-            if (_contentDepth > shared)
-                _network.Run(both.narrow(0, 0, n), shared + 1, _contentDepth, (i, x) => Keep(contentFeatures, _contentTerms, i, x));
-            if (_styleDepth > shared)
-                _network.Run(both.narrow(0, n, n), shared + 1, _styleDepth, (i, x) => Keep(styleFeatures, _styleTerms, i, x));
+            if (_contentDepth > shared) _network.Run(both.narrow(0, 0, n), shared + 1, _contentDepth, KeepContent);
+            if (_styleDepth > shared) _network.Run(both.narrow(0, n, n), shared + 1, _styleDepth, TakeGrams);
         }
         else
         {
-            if (withContent) _network.Run(content, 0, _contentDepth, (i, x) => Keep(contentFeatures, _contentTerms, i, x));
-            _network.Run(style, 0, _styleDepth, (i, x) => Keep(styleFeatures, _styleTerms, i, x));
+            if (withContent) _network.Run(contentAsImage?.detach() ?? content, 0, _contentDepth, KeepContent);
+            _network.Run(styleAsImage?.detach() ?? style, 0, _styleDepth, TakeGrams);
         }
-        // Read the features only now: a convolution's output is final once the in-place ReLU after it has run.
-        var grams = styleFeatures.ToDictionary(p => p.Key, p => Gram(p.Value));
         return (contentFeatures, grams);
     }
 
-    static bool Keep(Dictionary<int, Tensor> features, (int Layer, double Weight)[] terms, int layer, Tensor x)
-    {
-        if (!terms.Any(t => t.Layer == layer)) return false;
-        features[layer] = x;
-        return true;
-    }
+    /// <summary>Up to this many pixels per batch, content and style targets share a pass (it pays for small images;
+    /// for large ones it would only double the memory of the widest layers).</summary>
+    const long CombinedTargetPixels = 256 * 256;
 
-    /// <summary>The summed loss of every tilt in the batch (each tilt's loss depends on that tilt only).</summary>
+    /// <summary>The summed loss of every tilt in the batch (each tilt's loss depends on that tilt only). Each term is
+    /// formed as soon as its activation is final, so no activation is held beyond what autograd keeps.</summary>
     Tensor Loss(Tensor image, Dictionary<int, Tensor> contentTargets, Dictionary<int, Tensor> styleTargets)
     {
-        var features = new Dictionary<int, Tensor>();
-        _network.Run(image, 0, _depth, (i, x) =>
-        {
-            if (!_contentTerms.Any(t => t.Layer == i) && !_styleTerms.Any(t => t.Layer == i)) return false;
-            features[i] = x;
-            return true;
-        });
         Tensor? total = null;
         void Add(Tensor perTilt, double weight)
         {
             var term = perTilt.mul(weight);
             total = total is null ? term : total.add_(term);
         }
-        foreach (var (layer, weight) in _contentTerms)
-            if (weight != 0) Add(ScaledMse(features[layer], contentTargets[layer]), weight);
-        foreach (var (layer, weight) in _styleTerms)
-            Add(ScaledMse(Gram(features[layer]), styleTargets[layer]), weight);
+        _network.Run(image, 0, _depth, (i, x) =>
+        {
+            foreach (var (layer, weight) in _contentTerms)
+                if (weight != 0 && ObservedAt(layer, _depth) == i) Add(ScaledMse(x, contentTargets[layer]), weight);
+            foreach (var (layer, weight) in _styleTerms)
+                if (ObservedAt(layer, _depth) == i) Add(ScaledMse(Gram(x), styleTargets[layer]), weight);
+            return false;
+        });
         if (_settings.TvWeight != 0) Add(TotalVariation(image), _settings.TvWeight);
         return total!.sum();
     }
