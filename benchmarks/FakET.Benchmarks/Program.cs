@@ -7,9 +7,10 @@ using FakET.StyleTransfer;
 using TorchSharp;
 
 // faket-bench: measurements of the engine for docs/benchmarks.md.
-//   faket-bench style <size> [tilts] [threads] [batch] [weights.safetensors]
+//   faket-bench style <size> [tilts] [threads|default] [batch|auto] [weights.safetensors|random] [repeats]
 //       seconds per tilt of Invoke-StyleTransfer's engine at size×size, FakET's published settings,
-//       timed in-process after a warm-up batch; peak resident memory of the process.
+//       timed in-process after a warm-up batch (best and median of the repeats, 3 by default),
+//       CPU seconds per tilt, peak resident memory of the process.
 //   faket-bench reference <case-dir> [threads]
 //       per-tilt correlation with the published implementation's output (nst_expected.mrc).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -24,7 +25,7 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: faket-bench style <size> [tilts] [threads] [batch] [weights] | reference <case-dir> [threads]");
+    Console.Error.WriteLine("usage: faket-bench style <size> [tilts] [threads|default] [batch|auto] [weights|random] [repeats] | reference <case-dir> [threads]");
     return 2;
 }
 
@@ -54,9 +55,10 @@ static int Style(string[] a)
 {
     int size = a.Length > 0 ? int.Parse(a[0]) : 128;
     int tilts = a.Length > 1 ? int.Parse(a[1]) : 8;
-    int? threads = a.Length > 2 ? int.Parse(a[2]) : null;
+    int? threads = a.Length > 2 && a[2] != "default" ? int.Parse(a[2]) : null;
     int? batch = a.Length > 3 && a[3] != "auto" ? int.Parse(a[3]) : null;
-    string? weightsFile = a.Length > 4 ? a[4] : null;
+    string? weightsFile = a.Length > 4 && a[4] != "random" ? a[4] : null;
+    int repeats = a.Length > 5 ? int.Parse(a[5]) : 3;
     using var _ = ComputeDevices.UseThreads(threads);
     var settings = new StyleTransferSettings { BatchSize = batch };
     var weights = weightsFile is null ? Vgg19Weights.Random(0, settings.DeepestLayer) : Vgg19Weights.Load(weightsFile, settings.DeepestLayer);
@@ -70,13 +72,20 @@ static int Style(string[] a)
     int b = batch ?? NeuralStyleTransfer.DefaultBatchSize(size, size);
     // Warm-up: one batch (libtorch picks its kernels and allocates on first use).
     nst.Run(content, style, init, (0, Math.Min(b, tilts) - 1));
-    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-    var sw = Stopwatch.StartNew();
-    nst.Run(content, style, init);
-    double perTilt = sw.Elapsed.TotalSeconds / tilts;
-    double cpuPerTilt = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds / tilts;
-    Console.WriteLine($"size {size}  tilts {tilts}  batch {b}  threads {torch.get_num_threads()}  weights {weights.Description}  " +
-                      $"{perTilt:F3} s/tilt (CPU {cpuPerTilt:F3} s/tilt)  peak RSS {PeakRssMiB():F0} MiB");
+    int workers = TorchWorkers.Choose(torch.get_num_threads(), (tilts + b - 1) / b, (long)b * size * size);
+    var wall = new List<double>();
+    var cpu = new List<double>();
+    for (int run = 0; run < repeats; run++)
+    {
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        nst.Run(content, style, init);
+        wall.Add(sw.Elapsed.TotalSeconds / tilts);
+        cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds / tilts);
+    }
+    Console.WriteLine($"size {size}  tilts {tilts}  batch {b} x {workers} workers  threads {torch.get_num_threads()}  weights {weights.Description}  " +
+                      $"s/tilt best {wall.Min():F3} median {wall.Order().ElementAt(repeats / 2):F3}  CPU s/tilt {cpu.Min():F3}  " +
+                      $"peak RSS {PeakRssMiB():F0} MiB  load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
     return 0;
 }
 

@@ -318,6 +318,16 @@ public class StyleTransferCmdletTests : IDisposable, IClassFixture<StyleReferenc
     }
 
     [Fact]
+    public void TheHostRunsItInAFreshProcess()
+    {
+        // A fresh process has no engine loaded beforehand: the cmdlet's types must load through the module's own context.
+        var (exit, stdout, stderr) = HostTests.RunHost(_dir.Path, null, "-Command",
+            "Invoke-StyleTransfer (Import-TiltSeries nst_content.mrc) -Style (Import-TiltSeries nst_style.mrc) -Weights Random -Pooling Average -Device Cpu -TiltRange 2,2 3>$null | ForEach-Object LastStep");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("styled (random, seed 0; 1 it)", stdout);
+    }
+
+    [Fact]
     public void DeviceAndPoolingComplete()
     {
         var r = _ps.Run("[System.Management.Automation.CommandCompletion]::CompleteInput('Invoke-StyleTransfer -Device ', 29, $null).CompletionMatches | ForEach-Object CompletionText");

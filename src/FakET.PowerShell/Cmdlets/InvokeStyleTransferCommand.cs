@@ -13,6 +13,9 @@ namespace FakET.PowerShell.Cmdlets;
 /// <example><code>$content | Invoke-StyleTransfer -Style $reference -Init $noisy -TiltRange 0,9 -Threads 2</code><para>Styles only the first ten tilts, on two CPU threads.</para></example>
 /// <example><code>Invoke-StyleTransfer $content -Style $reference -Init $noisy -Weights Random -Seed 3</code><para>Uses random weights, as the paper's FAKET_RANDOM experiment did.</para></example>
 /// </summary>
+// The engine's enums are not used as parameter types: PowerShell reads this assembly's types before the module's
+// load context is hooked in, and a value-type field of an engine type cannot be laid out then. Strings with a
+// ValidateSet complete just as well.
 [Cmdlet(VerbsLifecycle.Invoke, "StyleTransfer")]
 [OutputType(typeof(TiltSeries))]
 public sealed class InvokeStyleTransferCommand : FakETCmdlet
@@ -35,7 +38,8 @@ public sealed class InvokeStyleTransferCommand : FakETCmdlet
 
     /// <summary><para type="description">Pretrained: the installed ImageNet weights (an error when none are installed). Random: random weights seeded by -Seed. Without this parameter: the installed weights when present, else random ones with a warning.</para></summary>
     [Parameter]
-    public StyleWeights? Weights { get; set; }
+    [ValidateSet("Pretrained", "Random")]
+    public string? Weights { get; set; }
 
     /// <summary><para type="description">Seed of the random weights (FakET's --random-seed). Default 0.</para></summary>
     [Parameter]
@@ -85,7 +89,8 @@ public sealed class InvokeStyleTransferCommand : FakETCmdlet
 
     /// <summary><para type="description">Pooling of the network: Max (FakET's), Average or L2 (both rescaled).</para></summary>
     [Parameter]
-    public StylePooling Pooling { get; set; } = StylePooling.Max;
+    [ValidateSet("Max", "Average", "L2")]
+    public string Pooling { get; set; } = "Max";
 
     /// <summary><para type="description">Working size in pixels (longest side). Default: the tilts' own size. The output has this size.</para></summary>
     [Parameter]
@@ -104,7 +109,8 @@ public sealed class InvokeStyleTransferCommand : FakETCmdlet
 
     /// <summary><para type="description">Where to compute: Auto (CUDA when available, else the CPU), Cpu or Cuda.</para></summary>
     [Parameter]
-    public ComputeDevice Device { get; set; } = ComputeDevice.Auto;
+    [ValidateSet("Auto", "Cpu", "Cuda")]
+    public string Device { get; set; } = "Auto";
 
     /// <summary><para type="description">CPU threads libtorch uses during this run. Default: libtorch's own choice (the number of cores).</para></summary>
     [Parameter]
@@ -140,7 +146,7 @@ public sealed class InvokeStyleTransferCommand : FakETCmdlet
             StyleLayers = StyleLayers,
             StyleLayerWeights = StyleLayerWeights,
             TvWeight = TvWeight,
-            Pooling = Pooling,
+            Pooling = Enum.Parse<StylePooling>(Pooling, ignoreCase: true),
             Iterations = Iterations,
             InitialIterations = InitialIterations,
             StepSize = StepSize,
@@ -151,9 +157,10 @@ public sealed class InvokeStyleTransferCommand : FakETCmdlet
         };
         settings.Validate();
         string? modelPath = ModelPath is null ? null : ResolveOutputPath(ModelPath);
-        var choice = StyleModelStore.Choose(modelPath, Weights, Seed, settings.DeepestLayer, Cancel);
+        StyleWeights? weights = Weights is null ? null : Enum.Parse<StyleWeights>(Weights, ignoreCase: true);
+        var choice = StyleModelStore.Choose(modelPath, weights, Seed, settings.DeepestLayer, Cancel);
         if (choice.Weights.IsRandom) WriteWarning(StyleModelStore.RandomWeightsWarning(Seed));
         WriteVerbose($"VGG-19 weights: {choice.Weights.Description}{(choice.Weights.Path is null ? "" : $" ({choice.Weights.Path})")}.");
-        return new NeuralStyleTransfer(choice.Weights, settings, Device);
+        return new NeuralStyleTransfer(choice.Weights, settings, Enum.Parse<ComputeDevice>(Device, ignoreCase: true));
     }
 }
