@@ -24,6 +24,8 @@
         'Export-NoiseProfile'
         'Import-NoiseProfile'
         'Invoke-MicroscopeSimulation'
+        'Invoke-StyleTransfer'
+        'Install-StyleModel'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

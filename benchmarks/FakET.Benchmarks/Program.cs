@@ -8,6 +8,8 @@ using FakET.Projection;
 // Timings for docs/benchmarks.md. Usage:
 //   projection <volume.mrc|cube:N> [tilts=61] [out.mrc]   time New-TiltSeries' projector on a volume (−60…60°)
 //   compare <projections.mrc> <expected.mrc>       per-tilt correlation and relative L2 of two stacks
+//   style <size> [tilts] [threads|default] [batch|auto] [weights|random] [repeats]   Invoke-StyleTransfer's engine
+//   reference <case-dir> [threads]                 per-tilt agreement with the published style transfer's output
 //   noise [options]                                 time the noise stages and the microscope (see NoiseBenchmark.cs)
 //   reconstruct <size> [<tilts>] [--iradon <slices>] ...   time New-Tomogram's engine (see ReconstructionBenchmark.cs)
 var invariant = CultureInfo.InvariantCulture;
@@ -64,12 +66,18 @@ switch (args.FirstOrDefault())
         Console.WriteLine($"{a.Length} tilts: lowest correlation {worstR:F6}, largest relative L2 {worstL2:E3}");
         break;
     }
+    case "style":
+        FakET.Native.NativeStack.EnsureLoaded();
+        return FakET.Benchmarks.StyleTransferBenchmarks.Style(args[1..]);
+    case "reference":
+        FakET.Native.NativeStack.EnsureLoaded();
+        return FakET.Benchmarks.StyleTransferBenchmarks.Reference(args[1..]);
     case "noise":
         return FakET.Benchmarks.NoiseBenchmark.Run(args[1..]);
     case "reconstruct":
         return FakET.Benchmarks.ReconstructionBenchmark.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: projection <volume.mrc> [tilts] [out.mrc] | matrix <n> | compare <a.mrc> <b.mrc> | noise [options] | reconstruct <size> [<tilts>] [options]");
+        Console.Error.WriteLine("usage: projection <volume.mrc> [tilts] [out.mrc] | matrix <n> | compare <a.mrc> <b.mrc> | style <size> ... | reference <case-dir> [threads] | noise [options] | reconstruct <size> [<tilts>] [options]");
         return 2;
 }
 return 0;

@@ -72,4 +72,27 @@ public static class ErrorIds
     // Microscope: Invoke-MicroscopeSimulation
     public const string MicroscopeParameterInvalid = "MicroscopeParameterInvalid";
     public const string MicroscopeTiltAnglesUnknown = "MicroscopeTiltAnglesUnknown";
+    public const string DeviceNotAvailable = "ComputeDeviceNotAvailable";
+    public const string ThreadCountInvalid = "ThreadCountInvalid";
+    // Safetensors weight files
+    public const string SafeTensorsInvalid = "SafeTensorsInvalidFile";
+    public const string SafeTensorsTruncated = "SafeTensorsTruncated";
+    public const string SafeTensorsSizeMismatch = "SafeTensorsSizeMismatch";
+    public const string SafeTensorsMissingTensor = "SafeTensorsMissingTensor";
+    public const string SafeTensorsShapeMismatch = "SafeTensorsShapeMismatch";
+    public const string SafeTensorsUnsupportedDType = "SafeTensorsUnsupportedDType";
+    // Style transfer
+    public const string StyleTransferSeriesMismatch = "StyleTransferSeriesMismatch";
+    public const string StyleTransferInvalidSetting = "StyleTransferInvalidSetting";
+    public const string StyleTransferConstantInput = "StyleTransferConstantInput";
+    public const string StyleTransferImageTooSmall = "StyleTransferImageTooSmall";
+    public const string TiltRangeInvalid = "TiltRangeInvalid";
+    // Style model weights (Install-StyleModel and the per-user cache)
+    public const string StyleModelNotFound = "StyleModelNotFound";
+    public const string StyleModelNotInstalled = "StyleModelNotInstalled";
+    public const string StyleModelExists = "StyleModelExists";
+    public const string StyleModelChecksumRequired = "StyleModelChecksumRequired";
+    public const string StyleModelChecksumInvalid = "StyleModelChecksumInvalid";
+    public const string StyleModelChecksumMismatch = "StyleModelChecksumMismatch";
+    public const string StyleModelDownloadFailed = "StyleModelDownloadFailed";
 }

@@ -1,0 +1,45 @@
+using TorchSharp;
+
+namespace FakET.Native;
+
+/// <summary>Where heavy work runs: the GPU when one is present (Auto), or explicitly the CPU or CUDA.</summary>
+public enum ComputeDevice { Auto, Cpu, Cuda }
+
+/// <summary>Turns a <see cref="ComputeDevice"/> choice into a libtorch device, and sets libtorch's CPU threads for a while.</summary>
+public static class ComputeDevices
+{
+    /// <summary>The libtorch device for <paramref name="choice"/>; CUDA when asked for but absent is an error.</summary>
+    public static torch.Device Resolve(ComputeDevice choice)
+    {
+        NativeStack.EnsureLoaded();
+        bool cuda = torch.cuda.is_available();
+        return choice switch
+        {
+            ComputeDevice.Cpu => torch.CPU,
+            ComputeDevice.Cuda when cuda => torch.CUDA,
+            ComputeDevice.Cuda => throw new FakETException(ErrorIds.DeviceNotAvailable, FailureKind.ResourceUnavailable,
+                "CUDA was asked for, but libtorch sees no CUDA device (this build or this machine has none). Use -Device Cpu or Auto."),
+            _ => cuda ? torch.CUDA : torch.CPU,
+        };
+    }
+
+    /// <summary>Sets libtorch's intra-op CPU threads to <paramref name="threads"/> (when given) until the result is disposed.</summary>
+    public static IDisposable UseThreads(int? threads)
+    {
+        NativeStack.EnsureLoaded();
+        if (threads is null) return new Restore(null);
+        if (threads < 1)
+            throw new FakETException(ErrorIds.ThreadCountInvalid, FailureKind.InvalidArgument, $"Threads must be at least 1, not {threads}.");
+        int previous = torch.get_num_threads();
+        torch.set_num_threads(threads.Value);
+        return new Restore(previous);
+    }
+
+    sealed class Restore(int? previous) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (previous is int n && torch.get_num_threads() != n) torch.set_num_threads(n);
+        }
+    }
+}
