@@ -24,6 +24,8 @@
         'Export-NoiseProfile'
         'Import-NoiseProfile'
         'Invoke-MicroscopeSimulation'
+        'Export-TiltSeriesPreview'
+        'Export-VolumePreview'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -72,4 +72,10 @@ public static class ErrorIds
     // Microscope: Invoke-MicroscopeSimulation
     public const string MicroscopeParameterInvalid = "MicroscopeParameterInvalid";
     public const string MicroscopeTiltAnglesUnknown = "MicroscopeTiltAnglesUnknown";
+    // Previews: Export-TiltSeriesPreview, Export-VolumePreview
+    public const string PreviewPercentileInvalid = "PreviewPercentileInvalid";
+    public const string PreviewNoFiniteValues = "PreviewNoFiniteValues";
+    public const string PreviewTiltOutOfRange = "PreviewTiltOutOfRange";
+    public const string PreviewSliceOutOfRange = "PreviewSliceOutOfRange";
+    public const string PreviewParameterInvalid = "PreviewParameterInvalid";
 }
