@@ -26,6 +26,8 @@
         'Invoke-MicroscopeSimulation'
         'Invoke-StyleTransfer'
         'Install-StyleModel'
+        'Export-TiltSeriesPreview'
+        'Export-VolumePreview'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -95,4 +95,10 @@ public static class ErrorIds
     public const string StyleModelChecksumInvalid = "StyleModelChecksumInvalid";
     public const string StyleModelChecksumMismatch = "StyleModelChecksumMismatch";
     public const string StyleModelDownloadFailed = "StyleModelDownloadFailed";
+    // Previews: Export-TiltSeriesPreview, Export-VolumePreview
+    public const string PreviewPercentileInvalid = "PreviewPercentileInvalid";
+    public const string PreviewNoFiniteValues = "PreviewNoFiniteValues";
+    public const string PreviewTiltOutOfRange = "PreviewTiltOutOfRange";
+    public const string PreviewSliceOutOfRange = "PreviewSliceOutOfRange";
+    public const string PreviewParameterInvalid = "PreviewParameterInvalid";
 }

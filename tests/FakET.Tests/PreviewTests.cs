@@ -35,7 +35,7 @@ public class PreviewTests
         print(json.dumps({'width': w, 'height': h, 'colour': colour, 'pixels': pixels.hex()}))
         """;
 
-    static (int Width, int Height, int Colour, byte[] Pixels) Decode(string path)
+    internal static (int Width, int Height, int Colour, byte[] Pixels) Decode(string path)
     {
         var (exit, output) = MrcTests.Python(Decoder, path);
         Assert.True(exit == 0, output);

@@ -126,4 +126,16 @@ public static class BitmapFont
 
     /// <summary>Whether the font has a glyph of its own for <paramref name="c"/>.</summary>
     public static bool Has(char c) => Glyphs.ContainsKey(c);
+
+    /// <summary>Calls <paramref name="ink"/>(column, row, character index) for every inked font pixel of <paramref name="text"/>.</summary>
+    public static void Ink(string text, Action<int, int, int> ink)
+    {
+        for (int c = 0; c < text.Length; c++)
+        {
+            var rows = Glyph(text[c]);
+            for (int j = 0; j < GlyphHeight; j++)
+                for (int i = 0; i < GlyphWidth; i++)
+                    if ((rows[j] & (1 << (GlyphWidth - 1 - i))) != 0) ink(i, j, c);
+        }
+    }
 }

@@ -92,23 +92,11 @@ public sealed class Raster
     /// <summary>Writes <paramref name="text"/> with its top-left corner at (x, y), each font pixel
     /// <paramref name="scale"/>×<paramref name="scale"/> image pixels.</summary>
     public void DrawText(int x, int y, string text, Rgb colour, int scale = 1) =>
-        DrawGlyphs(text, (i, j, c) => FillRectangle(x + (c * BitmapFont.Advance + i) * scale, y + j * scale, scale, scale, colour));
+        BitmapFont.Ink(text, (i, j, c) => FillRectangle(x + (c * BitmapFont.Advance + i) * scale, y + j * scale, scale, scale, colour));
 
     /// <summary>Writes <paramref name="text"/> turned 90° anticlockwise (reading upwards), its baseline's start at (x, y).</summary>
     public void DrawTextUpwards(int x, int y, string text, Rgb colour, int scale = 1) =>
-        DrawGlyphs(text, (i, j, c) => FillRectangle(x + j * scale, y - (c * BitmapFont.Advance + i + 1) * scale, scale, scale, colour));
-
-    /// <summary>Calls <paramref name="ink"/>(column, row, character index) for every inked font pixel of <paramref name="text"/>.</summary>
-    static void DrawGlyphs(string text, Action<int, int, int> ink)
-    {
-        for (int c = 0; c < text.Length; c++)
-        {
-            var rows = BitmapFont.Glyph(text[c]);
-            for (int j = 0; j < BitmapFont.GlyphHeight; j++)
-                for (int i = 0; i < BitmapFont.GlyphWidth; i++)
-                    if ((rows[j] & (1 << (BitmapFont.GlyphWidth - 1 - i))) != 0) ink(i, j, c);
-        }
-    }
+        BitmapFont.Ink(text, (i, j, c) => FillRectangle(x + j * scale, y - (c * BitmapFont.Advance + i + 1) * scale, scale, scale, colour));
 
     /// <summary>Width in pixels that <paramref name="text"/> takes at <paramref name="scale"/>.</summary>
     public static int TextWidth(string text, int scale = 1) =>
