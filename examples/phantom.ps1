@@ -17,6 +17,8 @@ param(
     [switch] $DoseSymmetric
 )
 $ErrorActionPreference = 'Stop'
+# Under pwsh, load the module this repository builds; the faket host has it loaded already.
+if (-not (Get-Module FakET)) { Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'FakET', 'FakET.psd1')) }
 $OutputDirectory = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutputDirectory)
 $null = [System.IO.Directory]::CreateDirectory($OutputDirectory)
 function Out([string] $name) { [System.IO.Path]::Combine($OutputDirectory, $name) }

@@ -15,6 +15,8 @@ param(
     [double[]] $TiltAngles = (-60..60 | Where-Object { $_ % 6 -eq 0 })
 )
 $ErrorActionPreference = 'Stop'
+# Under pwsh, load the module this repository builds; the faket host has it loaded already.
+if (-not (Get-Module FakET)) { Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'FakET', 'FakET.psd1')) }
 Get-FakETDevice | ForEach-Object { "device: $_" }
 
 $series = Import-TiltSeries -LiteralPath $TiltSeriesPath -TiltAngles $TiltAngles

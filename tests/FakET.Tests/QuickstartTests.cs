@@ -1,0 +1,47 @@
+using FakET.IO;
+using FakET.Tests.Support;
+
+namespace FakET.Tests;
+
+/// <summary>The README's main job: examples/quickstart.ps1 through the faket host, at a small size.</summary>
+public class QuickstartTests
+{
+    [Fact]
+    public void TheQuickStartLeavesValidMrcFilesLabelsAndPictures()
+    {
+        using var dir = new TempDir();
+        string output = dir.File("quick start");
+        var (exit, stdout, stderr) = HostTests.RunHost(dir.Path, null,
+            Path.Combine(Repo.Root, "examples", "quickstart.ps1"), "-OutputDirectory", output, "-Size", "64", "-Depth", "32", "-VoxelSize", "20", "-TiltStep", "10");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("Install-StyleModel", stderr); // random weights: the warning names the way out
+
+        // The simulated series: 13 tilts from −60° to +60°, made by every stage in order.
+        var simulated = StackFiles.ReadTiltSeries(Path.Combine(output, "simulated.mrc"));
+        Assert.Equal(13, simulated.TiltCount);
+        Assert.Equal(new[] { -60.0, 60.0 }, new[] { simulated.TiltAngles![0], simulated.TiltAngles[^1] });
+        var steps = simulated.History.Select(h => h.Step).ToList();
+        foreach (var step in new[] { "New-Phantom", "New-TiltSeries", "Add-TiltNoise", "Invoke-StyleTransfer" })
+            Assert.Contains(step, steps);
+        Assert.True(steps.IndexOf("New-TiltSeries") < steps.IndexOf("Add-TiltNoise") && steps.IndexOf("Add-TiltNoise") < steps.IndexOf("Invoke-StyleTransfer"));
+
+        var tomogram = StackFiles.ReadVolume(Path.Combine(output, "tomogram.mrc"));
+        Assert.Equal((32, 64, 64), (tomogram.Depth, tomogram.Height, tomogram.Width));
+        Assert.Equal(simulated.PixelSize, tomogram.VoxelSize);
+
+        // mrcfile (CCP-EM) validates every MRC file the quick start wrote.
+        foreach (var mrc in Directory.GetFiles(output, "*.mrc"))
+        {
+            var (code, text) = MrcTests.Python("import sys, mrcfile; sys.exit(0 if mrcfile.validate(sys.argv[1]) else 1)", mrc);
+            Assert.True(code == 0, $"{Path.GetFileName(mrc)}: {text}");
+        }
+        // The labels: the class mask has the sample's shape; the particle lists name every particle.
+        Assert.Equal((32, 64, 64), (MrcFile.ReadHeader(Path.Combine(output, "class_mask.mrc")).Nz, 64, 64));
+        int particles = File.ReadAllLines(Path.Combine(output, "particles.csv")).Length - 1;
+        Assert.Equal(17, particles); // 10 small, 5 medium, 2 large
+        Assert.Equal(particles, System.Xml.Linq.XDocument.Load(Path.Combine(output, "particles.xml")).Descendants("object").Count());
+        // Pictures: real PNG files.
+        foreach (var png in new[] { "simulated_montage.png", "tomogram_slices.png", "noise_profile.png" })
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(Path.Combine(output, png))[..4]);
+    }
+}
