@@ -29,7 +29,7 @@ static class ReconstructionBenchmark
 
         NativeStack.EnsureLoaded();
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, " +
-                          $"libtorch {torch.__version__} ({NativeStack.ComputeDevice.type}, {torch.get_num_threads()} threads)");
+                          $"libtorch {torch.__version__} ({ComputeDevices.Resolve(ComputeDevice.Auto).type}, {torch.get_num_threads()} threads)");
         var series = SyntheticSeries(size, tilts);
         long before = Environment.WorkingSet;
         Console.WriteLine($"input: {series}  ({Megabytes((long)tilts * size * size * 4)} MB)");

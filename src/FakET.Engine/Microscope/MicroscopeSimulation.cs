@@ -130,7 +130,7 @@ public static class MicroscopeSimulation
             }
         }
 
-        var device = NativeStack.ComputeDevice;
+        var device = ComputeDevices.Resolve(ComputeDevice.Auto);
         var output = new float[n][];
         var shape = new long[] { height, width };
         var halfShape = new long[] { height, half };

@@ -186,16 +186,6 @@ public static class NativeStack
             (v ?? "").Split('_').LastOrDefault()?.Split('.').Select(p => int.TryParse(p, out var n) ? n : 0).ToArray() ?? Array.Empty<int>();
     }
 
-    /// <summary>Where heavy work runs: the first CUDA device when libtorch sees one, else the CPU. Loads the stack.</summary>
-    public static torch.Device ComputeDevice
-    {
-        get
-        {
-            EnsureLoaded();
-            return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
-        }
-    }
-
     /// <summary>Describes the loaded stack.</summary>
     public static DeviceReport Describe()
     {

@@ -74,7 +74,7 @@ public static class Tomography
         using (torch.no_grad())
         using (torch.NewDisposeScope())
         {
-            var projector = new BackProjector(geometry, angles, NativeStack.ComputeDevice);
+            var projector = new BackProjector(geometry, angles, ComputeDevices.Resolve(ComputeDevice.Auto));
             if (options.Method == ReconstructionMethod.Sirt)
                 Sirt.Run(projector, series, options.Iterations, sections, cancel, progress);
             else
