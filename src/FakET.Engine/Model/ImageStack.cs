@@ -51,6 +51,22 @@ public abstract class ImageStack
     /// <summary>The summary of the newest step, for display.</summary>
     public string LastStep => History.Count == 0 ? "" : History[^1].Summary;
 
+    /// <summary>Where the stack came from, for the history of a step that takes it as a further input: the file it was
+    /// last imported from and the summaries of the steps since (e.g. <c>/data/model_1/projections_unbinned.mrc</c>, or
+    /// <c>/out/clean.mrc → noisy (seed 1)</c>); without an import, the summaries of all its steps.</summary>
+    public string Provenance
+    {
+        get
+        {
+            int start = History.Count - 1;
+            while (start >= 0 && !(History[start].Step == IO.StackFiles.ImportStep && History[start].Parameters.ContainsKey("Path"))) start--;
+            var parts = new List<string>();
+            if (start >= 0) parts.Add(History[start].Parameters["Path"]?.ToString() ?? "");
+            parts.AddRange(History.Skip(start + 1).Select(e => e.Summary));
+            return string.Join(" → ", parts);
+        }
+    }
+
     /// <summary>History plus one new entry: what a step records on the object it makes.</summary>
     public IReadOnlyList<HistoryEntry> HistoryWith(HistoryEntry entry) => History.Append(entry).ToList();
 

@@ -129,6 +129,7 @@ public sealed class NeuralStyleTransfer
         parameters["Weights"] = Weights.Description;
         parameters["WeightsPath"] = Weights.Path;
         parameters["Init"] = init is null ? "content" : "given";
+        parameters["Style"] = style.Provenance;
         parameters["TiltRange"] = new[] { first, last };
         parameters["Device"] = Device.type.ToString();
         string summary = string.Create(CultureInfo.InvariantCulture,
