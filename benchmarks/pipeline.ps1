@@ -27,7 +27,7 @@ $linux = [System.IO.File]::Exists('/proc/self/clear_refs')
 function Kb([string] $key) {
     if (-not $linux) { return 0 }
     $line = [System.IO.File]::ReadAllLines('/proc/self/status') | Where-Object { $_.StartsWith($key + ':') }
-    [long]($line.Split(' ', [StringSplitOptions]::RemoveEmptyEntries)[1])
+    [long]($line.Split([char[]]" `t", [StringSplitOptions]::RemoveEmptyEntries)[1])
 }
 $process = [System.Diagnostics.Process]::GetCurrentProcess()
 $rows = [System.Collections.Generic.List[object]]::new()
