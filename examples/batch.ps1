@@ -21,7 +21,8 @@
     start C threads). -Threads sets them for the style transfer, the stage that dominates; its default is
     C / ThrottleLimit, at least 1 (on a 2-core machine with -ThrottleLimit 2: one thread per job, i.e.
     Invoke-StyleTransfer -Threads 1). Memory grows with -ThrottleLimit: each job holds its own phantom
-    and series (roughly 10 × tilts × Size² × 4 bytes at most).
+    (with its label masks), its series, its tomogram and the style transfer's working memory
+    (docs/benchmarks.md gives the figures per stage and size).
 
     Without installed style weights (Install-StyleModel) the style transfer uses random VGG-19 weights and
     warns, as the paper's FAKET_RANDOM experiment did.
