@@ -1,0 +1,84 @@
+<#
+.SYNOPSIS
+    Times the whole FakET simulation, stage by stage, through the cmdlets: the "Whole pipeline" figures of docs/benchmarks.md.
+.DESCRIPTION
+    phantom -> New-TiltSeries -> microscope reference (a second phantom, its projections and
+    Invoke-MicroscopeSimulation) -> Measure-TiltNoise -> Add-TiltNoise (noisy, then content) ->
+    Invoke-StyleTransfer -> New-Tomogram, all in memory (no file is written). For each stage: wall time,
+    CPU time of the process, the peak resident memory during the stage (Linux's VmHWM, reset before
+    each stage through /proc/self/clear_refs) and the resident memory after it.
+    -StyleTilts k styles only the first k tilts (Invoke-StyleTransfer -TiltRange 0,k-1) and scales the
+    style transfer's times by tilts / k (its time per tilt does not depend on the tilt); the total then
+    counts the scaled figure.
+.EXAMPLE
+    dotnet src/FakET.Host/bin/Release/net10.0/faket.dll benchmarks/pipeline.ps1 -Size 256
+#>
+param(
+    [int] $Size = 256,
+    [int] $Depth = 0,
+    [double] $TiltStep = 2,
+    [int] $StyleTilts = 0,
+    [int] $Seed = 1
+)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+if ($Depth -le 0) { $Depth = [int]($Size / 2) }
+$linux = [System.IO.File]::Exists('/proc/self/clear_refs')
+function Kb([string] $key) {
+    if (-not $linux) { return 0 }
+    $line = [System.IO.File]::ReadAllLines('/proc/self/status') | Where-Object { $_.StartsWith($key + ':') }
+    [long]($line.Split([char[]]" `t", [StringSplitOptions]::RemoveEmptyEntries)[1])
+}
+$process = [System.Diagnostics.Process]::GetCurrentProcess()
+$rows = [System.Collections.Generic.List[object]]::new()
+function Stage([string] $name, [scriptblock] $work, [double] $scale = 1) {
+    if ($linux) { [System.IO.File]::WriteAllText('/proc/self/clear_refs', '5') }   # peak RSS := current RSS
+    $process.Refresh()
+    $cpu = $process.TotalProcessorTime
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $result = & $work
+    $clock.Stop()
+    $process.Refresh()
+    $rows.Add([pscustomobject]@{
+        Stage = $name; Wall = $clock.Elapsed.TotalSeconds * $scale; Cpu = ($process.TotalProcessorTime - $cpu).TotalSeconds * $scale
+        PeakMiB = (Kb 'VmHWM') / 1024.0; AfterMiB = (Kb 'VmRSS') / 1024.0; Scaled = $scale -ne 1 })
+    $result
+}
+
+$counts = @(40, 20, 8) | ForEach-Object { [Math]::Max(1, [int][Math]::Round($_ * $Size * $Size / 65536.0)) }
+$phantomArgs = @{ Width = $Size; Height = $Size; Depth = $Depth; SlabThickness = [int]($Depth * 0.8)
+    Class = 'small', 'medium', 'large'; Count = $counts; Fiducials = 4; IceDensity = 0.7 }
+if ($Depth -ge 80) { $phantomArgs.Membranes = 1 }
+$device = Get-FakETDevice
+"$device"
+"size $Size², depth $Depth, tilt step $TiltStep°, counts $($counts -join '/'); load: $([System.IO.File]::ReadAllText('/proc/loadavg').Trim())"
+$total = [System.Diagnostics.Stopwatch]::StartNew()
+
+$phantom = Stage 'New-Phantom' { New-Phantom @phantomArgs -Seed $Seed }
+$clean = Stage 'New-TiltSeries' { $phantom | New-TiltSeries -TiltStep $TiltStep }
+$tilts = $clean.Count
+$reference = Stage 'reference (2nd phantom, New-TiltSeries, Invoke-MicroscopeSimulation)' {
+    $other = New-Phantom @phantomArgs -Seed ($Seed + 1)
+    $otherClean = $other | New-TiltSeries -TiltStep $TiltStep
+    [pscustomobject]@{ Clean = $otherClean; Measured = $otherClean | Invoke-MicroscopeSimulation -Seed $Seed }
+}
+$profile = Stage 'Measure-TiltNoise' { Measure-TiltNoise -Reference $reference.Measured -Clean $reference.Clean }
+$noisy = Stage 'Add-TiltNoise (noisy)' { $clean | Add-TiltNoise -Profile $profile -Seed $Seed }
+$content = Stage 'Add-TiltNoise (content)' { $clean | Add-TiltNoise -Profile $profile -Scale 0.25 -Seed $Seed -Reference $reference.Measured }
+$styleArgs = @{ Content = $content; Style = $reference.Measured; Init = $noisy; Seed = $Seed; WarningAction = 'SilentlyContinue' }
+$scale = 1
+if ($StyleTilts -gt 0 -and $StyleTilts -lt $tilts) { $styleArgs.TiltRange = 0, ($StyleTilts - 1); $scale = $tilts / $StyleTilts }
+$styled = Stage "Invoke-StyleTransfer$(if ($scale -ne 1) { " ($StyleTilts of $tilts tilts, scaled)" })" { Invoke-StyleTransfer @styleArgs } $scale
+# A subset styled gives a shorter series: reconstruct the noisy one then, which has the same size and tilts.
+$toReconstruct = if ($styled.Count -eq $tilts) { $styled } else { $noisy }
+$tomogram = Stage 'New-Tomogram' { $toReconstruct | New-Tomogram }
+$total.Stop()
+
+''
+"| stage ($tilts×$Size²) | wall | CPU | peak RSS during | RSS after |"
+'|---|---|---|---|---|'
+foreach ($r in $rows) { '| {0} | {1:F1} s | {2:F1} s | {3:F0} MiB | {4:F0} MiB |' -f $r.Stage, $r.Wall, $r.Cpu, $r.PeakMiB, $r.AfterMiB }
+$wall = 0.0; $cpu = 0.0; $peak = 0.0
+foreach ($r in $rows) { $wall += $r.Wall; $cpu += $r.Cpu; $peak = [Math]::Max($peak, $r.PeakMiB) }
+'| **whole pipeline** | **{0:F1} s** | **{1:F1} s** | **{2:F0} MiB** | |' -f $wall, $cpu, $peak
+"(measured wall time $([Math]::Round($total.Elapsed.TotalSeconds, 1)) s; tomogram $tomogram; load after: $([System.IO.File]::ReadAllText('/proc/loadavg').Trim()))"

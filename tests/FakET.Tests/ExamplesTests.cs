@@ -1,0 +1,65 @@
+using FakET.IO;
+using FakET.Tests.Support;
+
+namespace FakET.Tests;
+
+/// <summary>The example scripts, run as a facility would run them: through the faket host, in a fresh process.</summary>
+public class ExamplesTests
+{
+    static readonly string[] MrcOutputs = { "tiltseries.mrc", "tomogram.mrc", "class_mask.mrc" };
+
+    [Fact]
+    public void TheBatchExampleSimulatesEachSampleInItsOwnFolderInParallel()
+    {
+        using var dir = new TempDir();
+        string script = Path.Combine(Repo.Root, "examples", "batch.ps1");
+        var (exit, stdout, stderr) = HostTests.RunHost(dir.Path, null, script, "-OutputDirectory", "out", "-Count", "3", "-ThrottleLimit", "2",
+            "-Size", "32", "-TiltStep", "20", "-Class", "small,medium", "-Seed", "5");
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Contains("done:   3 samples", stdout);
+        string root = dir.File("out");
+        Assert.True(File.Exists(Path.Combine(root, "noise_profile.json")));
+
+        var samples = Enumerable.Range(0, 3).Select(i => Path.Combine(root, $"sample_{i:D3}")).ToArray();
+        var files = new List<string>();
+        foreach (var sample in samples)
+        {
+            foreach (var name in MrcOutputs.Concat(new[] { "particles.csv", "objl.xml" }))
+                Assert.True(File.Exists(Path.Combine(sample, name)), $"{sample}/{name} is missing");
+            files.AddRange(MrcOutputs.Select(name => Path.Combine(sample, name)));
+            var series = MrcFile.ReadHeader(Path.Combine(sample, "tiltseries.mrc"));
+            Assert.Equal((32, 32, 7), (series.Nx, series.Ny, series.Nz));
+            var tomogram = MrcFile.Read(Path.Combine(sample, "tomogram.mrc")).Sections;
+            Assert.All(tomogram, s => Assert.All(s, v => Assert.True(float.IsFinite(v))));
+            Assert.True(File.ReadAllLines(Path.Combine(sample, "particles.csv")).Length >= 3); // header + at least one per class
+        }
+
+        // Every MRC file is valid for an independent reader.
+        var (pyExit, output) = MrcTests.Python(
+            "import sys, mrcfile\nfor f in sys.argv[1:]: print(f, 'VALID' if mrcfile.validate(f, print_file=sys.stdout) else 'INVALID')\n", files.ToArray());
+        Assert.True(pyExit == 0 && !output.Contains("INVALID"), output);
+        Assert.Equal(files.Count, output.Split('\n').Count(line => line.EndsWith(" VALID")));
+
+        // Different seeds, different samples: particle lists, series and tomograms all differ pairwise.
+        for (int a = 0; a < 3; a++)
+            for (int b = a + 1; b < 3; b++)
+            {
+                Assert.NotEqual(File.ReadAllText(Path.Combine(samples[a], "particles.csv")), File.ReadAllText(Path.Combine(samples[b], "particles.csv")));
+                foreach (var name in new[] { "tiltseries.mrc", "tomogram.mrc" })
+                {
+                    var x = MrcFile.Read(Path.Combine(samples[a], name)).Sections.SelectMany(s => s).ToArray();
+                    var y = MrcFile.Read(Path.Combine(samples[b], name)).Sections.SelectMany(s => s).ToArray();
+                    Assert.True(Statistics.Correlation(x, y) < 0.95, $"{name} of samples {a} and {b} are alike");
+                }
+            }
+
+        // A given profile JSON instead of a measured one: the same seed then gives the same sample again.
+        var again = HostTests.RunHost(dir.Path, null, script, "-OutputDirectory", "again", "-Count", "1", "-ThrottleLimit", "1",
+            "-Size", "32", "-TiltStep", "20", "-Class", "small,medium", "-Seed", "5", "-NoiseProfile", Path.Combine(root, "noise_profile.json"));
+        Assert.True(again.Exit == 0, again.Stderr + again.Stdout);
+        Assert.False(File.Exists(dir.File(Path.Combine("again", "noise_profile.json"))));
+        var first = MrcFile.Read(Path.Combine(samples[0], "tiltseries.mrc")).Sections.SelectMany(s => s).ToArray();
+        var repeat = MrcFile.Read(dir.File(Path.Combine("again", "sample_000", "tiltseries.mrc"))).Sections.SelectMany(s => s).ToArray();
+        Assert.True(Statistics.Correlation(first, repeat) > 0.999);
+    }
+}
