@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FakET.Native;
 using FakET.Tests.Support;
 
@@ -10,14 +9,7 @@ public class ElfTests
 {
     static string OriginalWrapper => Path.Combine(Repo.NuGetPackages, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
 
-    static string ReadElfVersions(string path)
-    {
-        var info = new ProcessStartInfo("readelf", $"-V \"{path}\"") { RedirectStandardOutput = true };
-        using var process = Process.Start(info)!;
-        string text = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return text;
-    }
+    static string ReadElfVersions(string path) => ExternalProgram.Run("readelf", new[] { "-V", path }).Stdout;
 
     static string VersionLine(string readelf, string version) =>
         readelf.Split('\n').First(l => l.Contains("Name: " + version + " "));

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Diagnostics;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Xml.Linq;
@@ -262,15 +261,9 @@ public class HelpTests : IDisposable
     static (int Exit, string Stderr, string Output) RunHelpTool(TempDir dir, bool complete)
     {
         File.WriteAllText(dir.File("fixtures.xml"), Doc(complete).Trim());
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Repo.BuildToolDll, "help", typeof(SetHelpFixtureCommand).Assembly.Location, dir.File("fixtures.xml"), dir.File("en-US/out-Help.xml"),
-            "--sources", Path.Combine(Repo.Root, "tests", "FakET.Tests", "Support") })
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stderr.Result, dir.File("en-US/out-Help.xml"));
+        var (exit, _, stderr) = ExternalProgram.Run("dotnet", new[] { Repo.BuildToolDll, "help", typeof(SetHelpFixtureCommand).Assembly.Location,
+            dir.File("fixtures.xml"), dir.File("en-US/out-Help.xml"), "--sources", Path.Combine(Repo.Root, "tests", "FakET.Tests", "Support") });
+        return (exit, stderr, dir.File("en-US/out-Help.xml"));
     }
 
     [Fact]

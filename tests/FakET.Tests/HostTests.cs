@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FakET.Tests.Support;
 
 namespace FakET.Tests;
@@ -8,15 +7,7 @@ public class HostTests
 {
     internal static (int Exit, string Stdout, string Stderr) RunHost(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        info.ArgumentList.Add(Repo.HostDll);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout, stderr.Result);
+        return ExternalProgram.Run("dotnet", args.Prepend(Repo.HostDll), workingDirectory, environment);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Buffers.Binary;
 using FakET.IO;
 using FakET.Tests.Support;
@@ -105,14 +104,8 @@ public class MrcTests
     /// <summary>Runs Debian's python3 with mrcfile (python3-mrcfile, installed by .ci/run).</summary>
     internal static (int Exit, string Output) Python(string script, params string[] args)
     {
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(script);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
+        var (exit, stdout, stderr) = ExternalProgram.Run("/usr/bin/python3", new[] { "-c", script }.Concat(args));
+        return (exit, stdout + stderr);
     }
 
     /// <summary>Every class of broken file, made from a valid header, and the error each must raise.</summary>
