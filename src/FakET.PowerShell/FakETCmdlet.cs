@@ -129,22 +129,4 @@ public abstract class FakETCmdlet : PSCmdlet
 
     /// <summary>The file-system path an output is written to, relative to the current location.</summary>
     protected string ResolveOutputPath(string path) => GetUnresolvedProviderPathFromPSPath(path);
-
-    /// <summary>The resolved file to write, or <c>null</c> after an error when it exists (without -Force) or is a folder.</summary>
-    protected string? WritableTarget(string path, bool force)
-    {
-        string target = ResolveOutputPath(path);
-        if (File.Exists(target) && !force)
-        {
-            WriteError(new ErrorRecord(new IOException($"'{target}' already exists. Use -Force to overwrite it."),
-                "FileExists", ErrorCategory.ResourceExists, target));
-            return null;
-        }
-        if (Directory.Exists(target))
-        {
-            WriteError(new ErrorRecord(new IOException($"'{target}' is a folder; give a file name."), "PathIsFolder", ErrorCategory.InvalidArgument, target));
-            return null;
-        }
-        return target;
-    }
 }

@@ -44,6 +44,22 @@ public abstract class FileWriterCommand : FakETCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>The resolved file to write, or null (with an error written) when it may not be written.</summary>
-    protected string? Target() => WritableTarget(ParameterSetName == "LiteralPath" ? LiteralPath : Path, Force);
+    /// <summary>The resolved file to write, or null (with an error written) when it exists and -Force was not given,
+    /// or is a folder.</summary>
+    protected string? Target()
+    {
+        string target = ResolveOutputPath(ParameterSetName == "LiteralPath" ? LiteralPath : Path);
+        if (File.Exists(target) && !Force)
+        {
+            WriteError(new ErrorRecord(new IOException($"'{target}' already exists. Use -Force to overwrite it."),
+                "FileExists", ErrorCategory.ResourceExists, target));
+            return null;
+        }
+        if (Directory.Exists(target))
+        {
+            WriteError(new ErrorRecord(new IOException($"'{target}' is a folder; give a file name."), "PathIsFolder", ErrorCategory.InvalidArgument, target));
+            return null;
+        }
+        return target;
+    }
 }
