@@ -11,6 +11,7 @@ public enum FailureKind
     ResourceUnavailable,
     NotImplemented,
     OperationStopped,
+    LimitsExceeded,
 }
 
 /// <summary>An error the engine reports with a stable identifier (<see cref="ErrorId"/>), which becomes the
@@ -58,6 +59,8 @@ public static class ErrorIds
     // Reconstruction
     public const string ReconstructionBinTooLarge = "ReconstructionBinTooLarge";
     public const string ReconstructionParameterInvalid = "ReconstructionParameterInvalid";
+    // Memory
+    public const string NotEnoughMemory = "NotEnoughMemory";
     // Native stack
     public const string NativeLoadFailed = "NativeLibraryLoadFailed";
     // Noise: Measure-TiltNoise, Add-TiltNoise, noise profiles

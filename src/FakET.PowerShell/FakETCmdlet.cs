@@ -28,6 +28,7 @@ public abstract class FakETCmdlet : PSCmdlet
         FailureKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
         FailureKind.NotImplemented => ErrorCategory.NotImplemented,
         FailureKind.OperationStopped => ErrorCategory.OperationStopped,
+        FailureKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
         _ => ErrorCategory.NotSpecified,
     };
 

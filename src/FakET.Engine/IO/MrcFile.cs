@@ -32,6 +32,9 @@ public static class MrcFile
         using var stream = OpenRead(path);
         var header = ReadHeader(stream, path);
         int plane = header.Nx * header.Ny;
+        MemoryBudget.Require((long)plane * header.Nz * sizeof(float),
+            $"Reading {Path.GetFileName(path)} needs its {header.Nz}×{header.Ny}×{header.Nx} voxels as float32",
+            "Read it on a machine with more memory, or bin or crop it first (e.g. IMOD's newstack -bin 2).");
         var raw = new byte[(long)plane * header.BytesPerVoxel];
         var sections = new float[header.Nz][];
         stream.Position = header.DataOffset;

@@ -86,6 +86,10 @@ public static class PhantomBuilder
 
         CheckFits(spec, items, names, thickness, slabLo, slabHi);
         CheckNotTooFull(spec, items, names, thickness);
+        // Density (float), class and instance masks (int) and the occupancy map (bool) while placing.
+        MemoryBudget.Require((long)nz * ny * nx * (sizeof(float) + 2 * sizeof(int) + sizeof(bool)),
+            $"New-Phantom needs its {nz}×{ny}×{nx} density, class and instance masks (13 bytes a voxel while placing)",
+            "Make the phantom smaller (-Width, -Height, -Depth) or its voxels larger (-VoxelSize).");
 
         var volume = new float[nz][];
         var classMask = new int[nz][];

@@ -79,6 +79,10 @@ public static class ForwardProjector
         int block = (int)Math.Clamp(blockBytes / (4 * sliceValues), 1, ny);
         int blocks = (ny + block - 1) / block;
         var device = cuda.is_available() ? CUDA : CPU;
+        // The output, one block of Y slices (staged and laid out: about three copies) and one group of tilts' matrices.
+        MemoryBudget.Require((long)angles.Count * ny * w * sizeof(float) + 3 * Math.Min(blockBytes, (long)ny * sliceValues * sizeof(float)) + matrixBytes,
+            $"New-TiltSeries needs {angles.Count} projections of {ny}×{w} pixels and its working memory",
+            "Project fewer tilts, or a narrower detector (-DetectorWidth), or a smaller volume.");
         var output = new float[angles.Count][];
         for (int t = 0; t < output.Length; t++) output[t] = new float[(long)ny * w];
         int steps = angles.Count * blocks, done = 0;

@@ -67,6 +67,9 @@ public static class Tomography
                 $"SIRT needs at least 1 iteration (it was {options.Iterations}).");
         var geometry = Geometry.For(series, options);
         cancel.ThrowIfCancellationRequested();
+        MemoryBudget.Require((long)geometry.Thickness * geometry.Height * geometry.Width * sizeof(float) + options.BlockBytes,
+            $"New-Tomogram needs the {geometry.Thickness}×{geometry.Height}×{geometry.Width} output volume (4 bytes a voxel) and one block of work",
+            "Reconstruct fewer slices (-Thickness) or bin (-Bin 2).");
         NativeStack.EnsureLoaded();
 
         var sections = new float[geometry.Thickness][];

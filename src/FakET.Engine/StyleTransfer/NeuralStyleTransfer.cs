@@ -104,6 +104,7 @@ public sealed class NeuralStyleTransfer
         int batches = (count + batch - 1) / batch, done = 0;
         int threads = torch.get_num_threads();
         int workers = Device.type == DeviceType.CPU ? TorchWorkers.Choose(threads, batches, (long)batch * outH * outW) : 1;
+        workers = CheckMemory(count, batch, outH, outW, workers);
         TorchWorkers.Run(batches, workers, Math.Max(1, threads / workers), k =>
         {
             int start = k * batch, n = Math.Min(batch, count - start), tilt = first + start;
@@ -135,6 +136,36 @@ public sealed class NeuralStyleTransfer
         string summary = string.Create(CultureInfo.InvariantCulture,
             $"styled ({(Weights.IsRandom ? Weights.Description : "VGG-19 " + Weights.Sha256![..12])}; {_settings.InitialIterations} it)");
         return new TiltSeries(output, outH, outW, angles, pixelSize, content.HistoryWith(HistoryEntry.Now(StepName, summary, parameters)));
+    }
+
+    /// <summary>
+    /// Working memory per pixel of a tilt being styled on the CPU: 3.6 kB, measured with libtorch 2.10 for the published
+    /// layers (through layer 29) from 256² to 2048² (docs/benchmarks.md), 2.4 times what autograd keeps
+    /// (<see cref="Vgg19.KeptBytesPerPixel"/>; the rest is the backward pass and libtorch's workspaces); shallower layers
+    /// scale it down in proportion.
+    /// </summary>
+    internal double WorkingBytesPerPixel => MeasuredBytesPerPixel * Vgg19.KeptBytesPerPixel(_depth) / Vgg19.KeptBytesPerPixel(29);
+    const double MeasuredBytesPerPixel = 3600;
+
+    /// <summary>Fewer workers at once when memory is short; fails before any work when even one batch and the output do not fit.</summary>
+    int CheckMemory(int count, int batch, int outH, int outW, int workers)
+    {
+        long outputBytes = (long)count * outH * outW * sizeof(float);
+        if (Device.type != DeviceType.CPU)
+        {
+            MemoryBudget.Require(outputBytes, $"Invoke-StyleTransfer needs its {count}×{outH}×{outW} output", "Style fewer tilts at a time (-TiltRange).");
+            return workers;
+        }
+        long batchBytes = (long)(WorkingBytesPerPixel * batch * outH * outW);
+        if (workers > 1 && MemoryBudget.Available() is { } room)
+            workers = (int)Math.Clamp((room - outputBytes) / Math.Max(1, batchBytes), 1, workers);
+        // The square working size that would fit, with a tenth to spare, in steps of 32 pixels.
+        long fits = MemoryBudget.Available() is { } left ? (long)(Math.Sqrt(0.9 * Math.Max(0, left - outputBytes) / WorkingBytesPerPixel) / 32) * 32 : 0;
+        MemoryBudget.Require(outputBytes + workers * batchBytes,
+            $"Invoke-StyleTransfer needs VGG-19's activations for {batch} {(batch == 1 ? "tilt" : "tilts")} of {outH}×{outW} pixels at a time " +
+            $"({WorkingBytesPerPixel / 1000:0.#} kB a pixel) and its {count}-tilt output",
+            $"Style at a smaller working size: with -Scale N the output has N pixels on its longest side{(fits >= Vgg19.MinimumSize(_depth) ? $" (about -Scale {fits} would fit now)" : "")}.");
+        return workers;
     }
 
     static void CheckAgree(TiltSeries content, TiltSeries other, string what)

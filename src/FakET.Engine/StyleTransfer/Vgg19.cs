@@ -51,6 +51,24 @@ public static class Vgg19
     /// <summary>The smallest image side that layer <paramref name="deepest"/> accepts: each pooling before it halves the image.</summary>
     public static int MinimumSize(int deepest) => 1 << Layers.Count(l => l.Kind == VggLayerKind.Pool && l.Index <= deepest);
 
+    /// <summary>
+    /// Bytes per input pixel that a pass through layer <paramref name="deepest"/> leaves for autograd to keep:
+    /// each ReLU's output (float32, the next layer's saved input) and each pooling's output and its int64 indices,
+    /// at the resolution of its block. Working memory grows in proportion to it (see <see cref="NeuralStyleTransfer"/>).
+    /// </summary>
+    public static double KeptBytesPerPixel(int deepest)
+    {
+        double bytes = 0, area = 1;
+        foreach (var layer in Layers.Where(l => l.Index <= deepest))
+        {
+            if (layer.Kind == VggLayerKind.Relu) bytes += layer.OutChannels * sizeof(float) * area;
+            if (layer.Kind != VggLayerKind.Pool) continue;
+            area /= 4;
+            bytes += layer.OutChannels * (sizeof(float) + sizeof(long)) * area;
+        }
+        return bytes;
+    }
+
     /// <summary>ImageNet channel means and standard deviations that torchvision's VGG-19 expects its [0, 1] RGB input normalised with.</summary>
     public static readonly float[] ImageNetMean = { 0.485f, 0.456f, 0.406f };
     public static readonly float[] ImageNetStd = { 0.229f, 0.224f, 0.225f };

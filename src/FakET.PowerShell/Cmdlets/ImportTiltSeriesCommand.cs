@@ -5,7 +5,7 @@ namespace FakET.PowerShell.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Reads tilt series from MRC files.</para>
-/// <para type="description">Reads each MRC file (modes 0, 1, 2, 6 and 12) as a tilt series (tilt, Y, X) with its pixel size (cella / mx) and history. The tilt angles come from -TiltAngles, else -TiltAngleFile, else a .tlt or .rawtlt file with the stack's name, else SHREC'21's alignment_simulated.txt in the same folder, else the JSON sidecar that Export-TiltSeries writes. Otherwise they stay unknown. The header is checked against the file's length before anything is read, and the data are read one tilt at a time.</para>
+/// <para type="description">Reads each MRC file (modes 0, 1, 2, 6 and 12) as a tilt series (tilt, Y, X) with its pixel size (cella / mx) and history. The tilt angles come from -TiltAngles, else -TiltAngleFile, else a .tlt or .rawtlt file with the stack's name, else SHREC'21's alignment_simulated.txt in the same folder, else the JSON sidecar that Export-TiltSeries writes. Otherwise they stay unknown. The header is checked against the file's length before anything is read, and the data are read one tilt at a time into float32 (4 bytes a voxel whatever the file's mode); a file larger than the memory available is refused before reading, with the error NotEnoughMemory.</para>
 /// <example><code>Import-TiltSeries ./model_0/projections_unbinned.mrc</code><para>Reads a SHREC'21 tilt series; its angles come from alignment_simulated.txt beside it.</para></example>
 /// <example><code>Import-TiltSeries ./data/*.mrc -TiltAngles (-60..60 | Where-Object { $_ % 3 -eq 0 })</code><para>Reads every MRC file in a folder and gives them the same 41 angles.</para></example>
 /// </summary>
