@@ -6,12 +6,15 @@ using System.Reflection;
 // engine, where no pwsh is installed.
 //   faket <script.ps1> [arguments...]
 //   faket -Command "<PowerShell>"
+// A script's arguments pass as text, as pwsh -File passes them, so a script behaves alike under both
+// (-Models 8,9 arrives as '8,9'); a command is parsed as PowerShell, so arrays and expressions work there.
 // The module is found through FAKET_MODULE_PATH, else FakET/FakET.psd1 beside this program, else the
 // out/FakET/FakET.psd1 of the build that made this program.
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "-?")
 {
-    Console.WriteLine("usage: faket <script.ps1> [arguments...]\n       faket -Command \"<PowerShell>\"");
+    Console.WriteLine("usage: faket <script.ps1> [arguments...]   (arguments pass as text, as with pwsh -File)\n" +
+                      "       faket -Command \"<PowerShell>\"          (parsed as PowerShell: -Models 8,9 is an array)");
     return args.Length == 0 ? 2 : 0;
 }
 

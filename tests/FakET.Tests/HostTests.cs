@@ -50,6 +50,21 @@ public class HostTests
         Assert.Contains("PathNotFound", failed.Stderr);
     }
 
+    [Fact]
+    public void ScriptArgumentsPassAsTextAsWithPwshFileAndCommandsPassPowerShellValues()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("show.ps1"), "param($Models)\n'{0}:{1}' -f $Models.GetType().Name, ($Models -join '|')\n");
+        // As pwsh -File: a comma list is one piece of text, so the same script behaves alike under pwsh and faket.
+        var asFile = RunHost(dir.Path, null, "show.ps1", "-Models", "8,9");
+        Assert.True(asFile.Exit == 0, asFile.Stderr);
+        Assert.Equal("String:8,9", asFile.Stdout.Trim());
+        // A command is parsed as PowerShell, so the list is an array.
+        var asCommand = RunHost(dir.Path, null, "-Command", "& ./show.ps1 -Models 8,9");
+        Assert.True(asCommand.Exit == 0, asCommand.Stderr);
+        Assert.Equal("Object[]:8|9", asCommand.Stdout.Trim());
+    }
+
     /// <summary>A copy of the built module whose Dependencies/ links to the real files, except that the
     /// wrapper can be swapped for another file and some libraries left out.</summary>
     static string BrokenModule(TempDir dir, string wrapper, params string[] leaveOut)
