@@ -33,7 +33,8 @@ public static class MemoryBudget
 
     /// <summary>
     /// Throws <see cref="ErrorIds.NotEnoughMemory"/> when <paramref name="bytes"/> exceed what is available. Before it
-    /// gives up it collects garbage once, since series the session no longer references still count as used.
+    /// gives up it collects garbage once, aggressively: series the session no longer references, and the memory the
+    /// runtime keeps for reuse after collecting them, count as used until then.
     /// </summary>
     /// <param name="bytes">What the stage needs: its output and its working memory.</param>
     /// <param name="what">The stage and what it allocates, e.g. "New-Tomogram needs the 3500×3500×3500 output volume".</param>
@@ -44,9 +45,10 @@ public static class MemoryBudget
     internal static void Require(long bytes, string what, string advice, Func<long?> available)
     {
         if (bytes <= 0 || available() is not { } room || bytes <= room) return;
-        GC.Collect();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
         GC.WaitForPendingFinalizers();
-        GC.Collect();
+        // Aggressive: also gives the freed memory back to the system, for libtorch's allocations as much as ours.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (available() is not { } after || bytes <= after) return;
         throw new FakETException(ErrorIds.NotEnoughMemory, FailureKind.LimitsExceeded,
             $"{what}: about {Size(bytes)}, but this machine has {Size(after)} of memory available. {advice} " +
