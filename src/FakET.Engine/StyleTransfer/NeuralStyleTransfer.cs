@@ -163,7 +163,7 @@ public sealed class NeuralStyleTransfer
         long fits = MemoryBudget.Available() is { } left ? (long)(Math.Sqrt(0.9 * Math.Max(0, left - outputBytes) / WorkingBytesPerPixel) / 32) * 32 : 0;
         MemoryBudget.Require(outputBytes + workers * batchBytes,
             $"Invoke-StyleTransfer needs VGG-19's activations for {batch} {(batch == 1 ? "tilt" : "tilts")} of {outH}×{outW} pixels at a time " +
-            $"({WorkingBytesPerPixel / 1000:0.#} kB a pixel) and its {count}-tilt output",
+            $"({(WorkingBytesPerPixel / 1000).ToString("0.#", CultureInfo.InvariantCulture)} kB a pixel) and its {count}-tilt output",
             $"Style at a smaller working size: with -Scale N the output has N pixels on its longest side{(fits >= Vgg19.MinimumSize(_depth) ? $" (about -Scale {fits} would fit now)" : "")}.");
         return workers;
     }
