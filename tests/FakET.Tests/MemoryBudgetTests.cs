@@ -123,6 +123,19 @@ public class MemoryBudgetTests
     }
 
     [Fact]
+    public void NewTiltSeriesRefusesProjectionsLargerThanMemoryWithoutAllocatingThem()
+    {
+        // Two million tilts of 128×128 pixels: 131 GB.
+        var (error, allocated) = Refused(
+            "$volume = New-Phantom -Width 128 -Height 128 -Depth 16 -Class small -Count 1 -Seed 1; $angles = [double[]](1..2000000)",
+            "$volume | New-TiltSeries -TiltAngles $angles");
+        Assert.Equal($"{ErrorIds.NotEnoughMemory},FakET.PowerShell.Cmdlets.NewTiltSeriesCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("2000000 projections of 128×128 pixels", error.Exception.Message);
+        // The angles are copied and sorted (16 MB a copy); the projections are never allocated.
+        Assert.InRange(allocated, 0, 128L << 20);
+    }
+
+    [Fact]
     public void NewPhantomRefusesASampleLargerThanMemoryWithoutAllocatingIt()
     {
         // 40000×40000×65536 voxels at 13 bytes: 1.4 PB.

@@ -79,8 +79,11 @@ public static class ForwardProjector
         int block = (int)Math.Clamp(blockBytes / (4 * sliceValues), 1, ny);
         int blocks = (ny + block - 1) / block;
         var device = cuda.is_available() ? CUDA : CPU;
-        // The output, one block of Y slices (staged and laid out: about three copies) and one group of tilts' matrices.
-        MemoryBudget.Require((long)angles.Count * ny * w * sizeof(float) + 3 * Math.Min(blockBytes, (long)ny * sliceValues * sizeof(float)) + matrixBytes,
+        // The output, one block of Y slices (staged and laid out: about three copies) and one group of tilts' matrices
+        // (a tilt's has at most 4 bilinear entries of 8 bytes per voxel of a slice; a group stops once over the budget).
+        long tiltMatrix = 32 * sliceValues;
+        long matrices = Math.Min(matrixBytes + tiltMatrix, angles.Count * tiltMatrix);
+        MemoryBudget.Require((long)angles.Count * ny * w * sizeof(float) + 3 * Math.Min(blockBytes, (long)ny * sliceValues * sizeof(float)) + matrices,
             $"New-TiltSeries needs {angles.Count} projections of {ny}×{w} pixels and its working memory",
             "Project fewer tilts, or a narrower detector (-DetectorWidth), or a smaller volume.");
         var output = new float[angles.Count][];
