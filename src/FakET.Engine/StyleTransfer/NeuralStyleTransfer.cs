@@ -379,30 +379,36 @@ public sealed class NeuralStyleTransfer
     /// <summary>Σ(a−b)² / (Σ|a−b| + 1e-8) per tilt: an MSE scaled so that its gradient's L1 norm is about 1.</summary>
     static Tensor ScaledMse(Tensor a, Tensor b)
     {
+        // Autograd keeps what the backward pass needs; the intermediate handles would keep activation-sized tensors
+        // (the square and the absolute value) until the iteration ends.
+        using var intermediates = torch.NewDisposeScope();
         var diff = a - b;
         var dims = Enumerable.Range(1, (int)diff.dim() - 1).Select(d => (long)d).ToArray();
-        return diff.square().sum(dims).div(diff.abs().sum(dims).add_(LossEpsilon));
+        return diff.square().sum(dims).div(diff.abs().sum(dims).add_(LossEpsilon)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Gram matrices F·Fᵀ/(H·W) per tilt, (n, C, C).</summary>
     static Tensor Gram(Tensor features)
     {
         long n = features.shape[0], c = features.shape[1], hw = features.shape[2] * features.shape[3];
+        // The views below would keep the whole activation alive until the batch ends: release them at once.
+        using var views = torch.NewDisposeScope();
         // Channels-last activations are (n, H·W, C) in memory: use them as such, without a copy.
         bool channelsLast = features.stride(1) == 1 && c > 1;
         var f = channelsLast ? features.permute(0, 2, 3, 1).reshape(n, hw, c).transpose(1, 2) : features.reshape(n, c, hw);
-        return torch.bmm(f, f.transpose(1, 2)).div_(hw);
+        return torch.bmm(f, f.transpose(1, 2)).div_(hw).MoveToOuterDisposeScope();
     }
 
     /// <summary>The L2 total variation of the published implementation (replicate-padded differences, mean) per tilt.</summary>
     static Tensor TotalVariation(Tensor image)
     {
+        using var intermediates = torch.NewDisposeScope();
         var p = F.pad(image, new long[] { 0, 1, 0, 1 }, PaddingModes.Replicate);
         long h = image.shape[2], w = image.shape[3];
         var corner = p.narrow(2, 0, h).narrow(3, 0, w);
         var dx = p.narrow(2, 0, h).narrow(3, 1, w) - corner;
         var dy = p.narrow(2, 1, h).narrow(3, 0, w) - corner;
-        return (dx.square() + dy.square()).mean(new long[] { 1, 2, 3 });
+        return (dx.square() + dy.square()).mean(new long[] { 1, 2, 3 }).MoveToOuterDisposeScope();
     }
 
     /// <summary>Copies the (n, H, W) result into host arrays: one copy, by libtorch, straight into each array.</summary>

@@ -129,7 +129,14 @@ internal sealed class VggNetwork : IDisposable
         bool protect = true; // the caller's input, or an output the caller keeps
         for (int i = first; i <= last; i++)
         {
-            var next = Apply(i, current);
+            Tensor next;
+            // Handles a layer makes on the way (layout copies, pooling indices) would keep their memory until the
+            // caller's scope ends; only the layer's output leaves this one.
+            using (torch.NewDisposeScope())
+            {
+                next = Apply(i, current);
+                if (!ReferenceEquals(next, current)) next.MoveToOuterDisposeScope();
+            }
             if (!ReferenceEquals(next, current))
             {
                 if (!protect) current.Dispose();
