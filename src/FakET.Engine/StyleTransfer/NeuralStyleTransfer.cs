@@ -139,13 +139,13 @@ public sealed class NeuralStyleTransfer
     }
 
     /// <summary>
-    /// Working memory per pixel of a tilt being styled on the CPU: 3.6 kB, measured with libtorch 2.10 for the published
-    /// layers (through layer 29) from 256² to 2048² (docs/benchmarks.md), 2.4 times what autograd keeps
+    /// Working memory per pixel of a tilt being styled on the CPU: 2.0 kB, measured with libtorch 2.10 for the published
+    /// layers (through layer 29) from 256² to 2560² (docs/benchmarks.md), 1.3 times what autograd keeps
     /// (<see cref="Vgg19.KeptBytesPerPixel"/>; the rest is the backward pass and libtorch's workspaces); shallower layers
     /// scale it down in proportion.
     /// </summary>
     internal double WorkingBytesPerPixel => MeasuredBytesPerPixel * Vgg19.KeptBytesPerPixel(_depth) / Vgg19.KeptBytesPerPixel(29);
-    const double MeasuredBytesPerPixel = 3600;
+    const double MeasuredBytesPerPixel = 2000;
 
     /// <summary>Fewer workers at once when memory is short; fails before any work when even one batch and the output do not fit.</summary>
     int CheckMemory(int count, int batch, int outH, int outW, int workers)
