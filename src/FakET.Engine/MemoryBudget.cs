@@ -55,7 +55,7 @@ public static class MemoryBudget
             "Nothing was computed; freeing series the session still holds ($x = $null) also makes room.");
     }
 
-    /// <summary>A size for a message: "171.5 GB", "812 MB" (decimal units, as free and top show them with --si).</summary>
+    /// <summary>A size for a message: "172 GB", "3.5 GB", "812 MB" (decimal units, as free and top show them with --si).</summary>
     public static string Size(long bytes) =>
         bytes >= 10_000_000_000 ? (bytes / 1e9).ToString("0", CultureInfo.InvariantCulture) + " GB"
         : bytes >= 1_000_000_000 ? (bytes / 1e9).ToString("0.0", CultureInfo.InvariantCulture) + " GB"

@@ -130,8 +130,8 @@ internal sealed class VggNetwork : IDisposable
         for (int i = first; i <= last; i++)
         {
             Tensor next;
-            // Handles a layer makes on the way (layout copies, pooling indices) would keep their memory until the
-            // caller's scope ends; only the layer's output leaves this one.
+            // Handles a layer makes on the way (the channels-last copy after the first convolution, views, any other
+            // by-product) would keep their memory until the caller's scope ends; only the layer's output leaves this one.
             using (torch.NewDisposeScope())
             {
                 next = Apply(i, current);
