@@ -98,6 +98,31 @@ public class MemoryBudgetTests
         Assert.InRange(clock.Elapsed.TotalSeconds, 0, 20);
     }
 
+    [Fact]
+    public void StyleTransferRunsFewerTiltsAtOnceWhenMemoryIsShort()
+    {
+        const long gb = 1_000_000_000;
+        // Room for the 1 GB output and three 2 GB batches: three of four workers.
+        Assert.Equal(3, NeuralStyleTransfer.WorkersThatFit(7 * gb + 500_000_000, gb, 2 * gb, 4));
+        Assert.Equal(4, NeuralStyleTransfer.WorkersThatFit(100 * gb, gb, 2 * gb, 4));
+        // Never fewer than one: whether that one fits is the refusal's question.
+        Assert.Equal(1, NeuralStyleTransfer.WorkersThatFit(gb / 2, gb, 2 * gb, 4));
+        // Unknown memory leaves the choice alone.
+        Assert.Equal(4, NeuralStyleTransfer.WorkersThatFit(null, gb, 2 * gb, 4));
+    }
+
+    [Fact]
+    public void TheSuggestedScaleFitsWithATenthToSpare()
+    {
+        const long room = 24_000_000_000, output = 50_000_000;
+        long scale = NeuralStyleTransfer.ScaleThatFits(room, output, 2000);
+        Assert.Equal(0, scale % 32);
+        // Its working memory fits in 90 % of what the output leaves; 32 pixels more would not.
+        Assert.True(scale * scale * 2000.0 <= 0.9 * (room - output));
+        Assert.True((scale + 32) * (scale + 32) * 2000.0 > 0.9 * (room - output));
+        Assert.Equal(0, NeuralStyleTransfer.ScaleThatFits(null, output, 2000));
+    }
+
     /// <summary>Runs <paramref name="command"/> in a session and returns its one error and the bytes the command allocated
     /// on the pipeline's thread (where the stages allocate their output).</summary>
     static (ErrorRecord Error, long Allocated) Refused(string setup, string command, params (string, object?)[] variables)

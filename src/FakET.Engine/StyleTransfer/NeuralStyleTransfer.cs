@@ -157,16 +157,26 @@ public sealed class NeuralStyleTransfer
             return workers;
         }
         long batchBytes = (long)(WorkingBytesPerPixel * batch * outH * outW);
-        if (workers > 1 && MemoryBudget.Available() is { } room)
-            workers = (int)Math.Clamp((room - outputBytes) / Math.Max(1, batchBytes), 1, workers);
-        // The square working size that would fit, with a tenth to spare, in steps of 32 pixels.
-        long fits = MemoryBudget.Available() is { } left ? (long)(Math.Sqrt(0.9 * Math.Max(0, left - outputBytes) / WorkingBytesPerPixel) / 32) * 32 : 0;
+        long? room = MemoryBudget.Available();
+        workers = WorkersThatFit(room, outputBytes, batchBytes, workers);
+        long fits = ScaleThatFits(room, outputBytes, WorkingBytesPerPixel);
         MemoryBudget.Require(outputBytes + workers * batchBytes,
             $"Invoke-StyleTransfer needs VGG-19's activations for {batch} {(batch == 1 ? "tilt" : "tilts")} of {outH}×{outW} pixels at a time " +
             $"({(WorkingBytesPerPixel / 1000).ToString("0.#", CultureInfo.InvariantCulture)} kB a pixel) and its {count}-tilt output",
             $"Style at a smaller working size: with -Scale N the output has N pixels on its longest side{(fits >= Vgg19.MinimumSize(_depth) ? $" (about -Scale {fits} would fit now)" : "")}.");
         return workers;
     }
+
+    /// <summary>How many of <paramref name="workers"/> batches of <paramref name="batchBytes"/> fit beside the output in
+    /// <paramref name="room"/> bytes: at least one (whether one fits is <see cref="MemoryBudget.Require(long, string, string)"/>'s
+    /// question), all of them when the available memory is unknown.</summary>
+    internal static int WorkersThatFit(long? room, long outputBytes, long batchBytes, int workers) =>
+        workers > 1 && room is { } r ? (int)Math.Clamp((r - outputBytes) / Math.Max(1, batchBytes), 1, workers) : workers;
+
+    /// <summary>The square working size (-Scale) whose working memory, at <paramref name="bytesPerPixel"/>, fits beside the
+    /// output in <paramref name="room"/> bytes with a tenth to spare, in steps of 32 pixels; 0 when unknown.</summary>
+    internal static long ScaleThatFits(long? room, long outputBytes, double bytesPerPixel) =>
+        room is { } r ? (long)(Math.Sqrt(0.9 * Math.Max(0, r - outputBytes) / bytesPerPixel) / 32) * 32 : 0;
 
     static void CheckAgree(TiltSeries content, TiltSeries other, string what)
     {
