@@ -30,16 +30,11 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 if ($Depth -le 0) { $Depth = [int]($Size / 2) }
 if ($Thickness -le 0) { $Thickness = $Depth }   # the tomogram spans the sample's depth
-$linux = [System.IO.File]::Exists('/proc/self/clear_refs')
-function Kb([string] $key) {
-    if (-not $linux) { return 0 }
-    $line = [System.IO.File]::ReadAllLines('/proc/self/status') | Where-Object { $_.StartsWith($key + ':') }
-    [long]($line.Split([char[]]" `t", [StringSplitOptions]::RemoveEmptyEntries)[1])
-}
+. $PSScriptRoot/ProcessMemory.ps1
 $process = [System.Diagnostics.Process]::GetCurrentProcess()
 $rows = [System.Collections.Generic.List[object]]::new()
 function Stage([string] $name, [scriptblock] $work, [double] $scale = 1) {
-    if ($linux) { [System.IO.File]::WriteAllText('/proc/self/clear_refs', '5') }   # peak RSS := current RSS
+    Reset-PeakMemory
     $process.Refresh()
     $cpu = $process.TotalProcessorTime
     $clock = [System.Diagnostics.Stopwatch]::StartNew()

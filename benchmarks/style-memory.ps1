@@ -18,10 +18,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
-function Kb([string] $key) {
-    $line = [System.IO.File]::ReadAllLines('/proc/self/status') | Where-Object { $_.StartsWith($key + ':') }
-    [long]($line.Split([char[]]" `t", [StringSplitOptions]::RemoveEmptyEntries)[1])
-}
+. $PSScriptRoot/ProcessMemory.ps1
 "$(Get-FakETDevice)"
 "load: $([System.IO.File]::ReadAllText('/proc/loadavg').Trim())"
 "| tilt size | tilts | wall | RSS before | peak RSS during | working memory | per tilt pixel |"
@@ -33,7 +30,7 @@ $series = 1..3 | ForEach-Object {
         New-TiltSeries -TiltAngles $angles
 }
 [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
-[System.IO.File]::WriteAllText('/proc/self/clear_refs', '5')
+Reset-PeakMemory
 $before = Kb 'VmRSS'
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
 $styleArgs = @{ Content = $series[0]; Style = $series[1]; Init = $series[2]; Seed = 1; WarningAction = 'SilentlyContinue' }
