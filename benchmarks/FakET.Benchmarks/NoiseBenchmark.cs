@@ -27,12 +27,12 @@ public static class NoiseBenchmark
             var clean = Clean(tilts, size);
             var settings = new MicroscopeSettings { Seed = 1 };
             TiltSeries measured = null!;
-            Time(size, tilts, "Invoke-MicroscopeSimulation", repeat, () => measured = MicroscopeSimulation.Run(clean, settings));
+            Time(size, tilts, "Invoke-MicroscopeSimulation", repeat, () => measured = new MicroscopeSimulation().Run(clean, settings));
             NoiseCurves curves = null!;
             Time(size, tilts, "Measure-TiltNoise (1 pair)", repeat, () => curves = NoiseEstimation.Measure(measured, clean));
-            var profile = NoiseProfile.Aggregate(new[] { curves }, 2, clean.TiltAngles);
-            Time(size, tilts, "Add-TiltNoise", repeat, () => NoiseSynthesis.Add(clean, profile, 1, seed: 1));
-            Time(size, tilts, "Add-TiltNoise, 1 thread", repeat, () => NoiseSynthesis.Add(clean, profile, 1, seed: 1, maxThreads: 1));
+            var profile = new NoiseAggregation().Run(new[] { curves }, new NoiseAggregationOptions { PolynomialOrder = 2 });
+            Time(size, tilts, "Add-TiltNoise", repeat, () => new NoiseSynthesis().Run(clean, new NoiseOptions { Profile = profile, Seed = 1 }));
+            Time(size, tilts, "Add-TiltNoise, 1 thread", repeat, () => new NoiseSynthesis().Run(clean, new NoiseOptions { Profile = profile, Seed = 1, MaxThreads = 1 }));
             measured = null!;
         }
         Console.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB");

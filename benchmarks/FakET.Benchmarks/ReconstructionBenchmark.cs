@@ -35,7 +35,7 @@ static class ReconstructionBenchmark
         Console.WriteLine($"input: {series}  ({Megabytes((long)tilts * size * size * 4)} MB)");
 
         // A warm-up on a small series loads and initialises libtorch's kernels, so the timing is the work alone.
-        Tomography.Reconstruct(SyntheticSeries(32, 5));
+        new Tomography().Run(SyntheticSeries(32, 5), new TomogramOptions());
         // The machine is shared: of several runs, the fastest is the one least disturbed.
         using var self = Process.GetCurrentProcess();
         double seconds = double.PositiveInfinity, cpu = 0;
@@ -48,12 +48,13 @@ static class ReconstructionBenchmark
             self.Refresh();
             var cpuBefore = self.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            blocks = 0;
-            volume = Tomography.Reconstruct(series, new TomogramOptions
+            var counter = new BlockCounter();
+            volume = new Tomography().Run(series, new TomogramOptions
             {
                 Bin = bin, Thickness = thickness,
                 Method = sirt > 0 ? ReconstructionMethod.Sirt : ReconstructionMethod.Fbp, Iterations = Math.Max(1, sirt),
-            }, default, (_, _) => blocks++);
+            }, counter);
+            blocks = counter.Blocks;
             double wall = clock.Elapsed.TotalSeconds;
             self.Refresh();
             Console.WriteLine($"  run {run + 1}: {wall:F2} s wall, {(self.TotalProcessorTime - cpuBefore).TotalSeconds:F2} s CPU");
@@ -128,4 +129,12 @@ static class ReconstructionBenchmark
         var angles = Enumerable.Range(0, tilts).Select(i => -60 + 120.0 * i / Math.Max(1, tilts - 1)).ToArray();
         return new TiltSeries(images, size, size, angles, 1.0);
     }
+}
+
+/// <summary>Counts the blocks a reconstruction reports (one progress call per block of Y slices).</summary>
+sealed class BlockCounter : FakET.Stages.IStageReporter
+{
+    public int Blocks { get; private set; }
+    public void Progress(int done, int total, string unit) => Blocks++;
+    public void Warning(string message) => Console.WriteLine("warning: " + message);
 }

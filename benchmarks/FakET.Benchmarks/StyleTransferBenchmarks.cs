@@ -26,12 +26,13 @@ static class StyleTransferBenchmarks
         var init = StackFiles.ReadTiltSeries(Path.Combine(dir, "nst_init.mrc"));
         var expected = StackFiles.ReadTiltSeries(Path.Combine(dir, "nst_expected.mrc"));
         var weights = Vgg19Weights.Load(Path.Combine(dir, "vgg19_random.safetensors"), 29);
-        var nst = new NeuralStyleTransfer(weights, new StyleTransferSettings(), ComputeDevice.Cpu);
+        using var nst = new NeuralStyleTransfer(weights, ComputeDevice.Cpu);
+        var published = new StyleTransferSettings { Style = style, Init = init };
         var sw = Stopwatch.StartNew();
-        var result = nst.Run(content, style, init);
+        var result = nst.Run(content, published);
         Console.WriteLine($"first run {sw.Elapsed.TotalSeconds:F2} s");
         sw.Restart();
-        result = nst.Run(content, style, init);
+        result = nst.Run(content, published);
         Console.WriteLine($"{result}  ({sw.Elapsed.TotalSeconds:F2} s)");
         for (int i = 0; i < result.TiltCount; i++)
             Console.WriteLine($"tilt {i}: r = {Statistics.Correlation(result.Tilt(i), expected.Tilt(i)):F9}  max |diff| {result.Tilt(i).Zip(expected.Tilt(i), (x, y) => Math.Abs(x - y)).Max():G3} (std {Statistics.MeanStd(expected.Tilt(i)).Std:G3})   init r = {Statistics.Correlation(init.Tilt(i), expected.Tilt(i)):F6}");
@@ -48,6 +49,7 @@ static class StyleTransferBenchmarks
         int repeats = a.Length > 5 ? int.Parse(a[5]) : 3;
         using var _ = ComputeDevices.UseThreads(threads);
         var settings = new StyleTransferSettings { BatchSize = batch };
+        // The series are made below; the settings take them once they exist.
         var weights = weightsFile is null ? Vgg19Weights.Random(0, settings.DeepestLayer) : Vgg19Weights.Load(weightsFile, settings.DeepestLayer);
         var random = new Random(1);
         TiltSeries Make() => new(Enumerable.Range(0, tilts).Select(_ => Enumerable.Range(0, size * size).Select(_ => (float)random.NextDouble()).ToArray()).ToArray(),
@@ -55,10 +57,11 @@ static class StyleTransferBenchmarks
         var content = Make();
         var style = Make();
         var init = Make();
-        var nst = new NeuralStyleTransfer(weights, settings, ComputeDevice.Cpu);
+        using var nst = new NeuralStyleTransfer(weights, ComputeDevice.Cpu);
+        settings = settings with { Style = style, Init = init };
         int b = batch ?? NeuralStyleTransfer.DefaultBatchSize(size, size);
         // Warm-up: one batch (libtorch picks its kernels and allocates on first use).
-        nst.Run(content, style, init, (0, Math.Min(b, tilts) - 1));
+        nst.Run(content, settings with { TiltRange = (0, Math.Min(b, tilts) - 1) });
         int workers = TorchWorkers.Choose(torch.get_num_threads(), (tilts + b - 1) / b, (long)b * size * size);
         var wall = new List<double>();
         var cpu = new List<double>();
@@ -66,7 +69,7 @@ static class StyleTransferBenchmarks
         {
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
-            nst.Run(content, style, init);
+            nst.Run(content, settings);
             wall.Add(sw.Elapsed.TotalSeconds / tilts);
             cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds / tilts);
         }

@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using FakET.Native;
+using FakET.Stages;
 
 namespace FakET.PowerShell;
 
@@ -76,17 +77,28 @@ public abstract class FakETCmdlet : PSCmdlet
     }
 
     /// <summary>A progress callback for the engine (called on this thread) that writes a progress record.</summary>
-    protected Action<int, int> Progress(string activity, string what, int activityId = 1)
+    protected Action<int, int> Progress(string activity, string what, int activityId = 1) =>
+        (done, total) => WriteProgress(activity, $"{what} {done} of {total}", done, total, activityId);
+
+    void WriteProgress(string activity, string status, int done, int total, int activityId)
     {
-        return (done, total) =>
+        WriteProgress(new ProgressRecord(activityId, activity, status)
         {
-            var record = new ProgressRecord(activityId, activity, $"{what} {done} of {total}")
-            {
-                PercentComplete = total > 0 ? (int)(100L * done / total) : 0,
-                RecordType = done >= total ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-            };
-            WriteProgress(record);
-        };
+            PercentComplete = total > 0 ? (int)(100L * done / total) : 0,
+            RecordType = done >= total ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        });
+    }
+
+    /// <summary>The reporter a stage reports to: progress records of this cmdlet's activity, whose status reads
+    /// "<paramref name="doing"/> tilt 3 of 61", and warnings.</summary>
+    protected IStageReporter Reporter(string doing, int activityId = 1) => new CmdletReporter(this, doing, activityId);
+
+    sealed class CmdletReporter(FakETCmdlet cmdlet, string doing, int activityId) : IStageReporter
+    {
+        public void Progress(int done, int total, string unit) =>
+            cmdlet.WriteProgress(cmdlet.MyInvocation.MyCommand.Name, $"{doing} {unit} {done} of {total}", done, total, activityId);
+
+        public void Warning(string message) => cmdlet.WriteWarning(message);
     }
 
     /// <summary>Resolves paths as PowerShell's own cmdlets do: wildcards expanded (unless literal), relative to the

@@ -88,7 +88,7 @@ public class MemoryBudgetTests
         var values = new float[side * side];
         for (int i = 0; i < values.Length; i += 7) values[i] = 1;
         var series = new TiltSeries(new[] { values }, side, side, new[] { 0.0 }, 10);
-        var nst = new NeuralStyleTransfer(Vgg19Weights.Random(1, 29), new StyleTransferSettings(), FakET.Native.ComputeDevice.Cpu);
+        var nst = new StyleRunner(Vgg19Weights.Random(1, 29), new StyleTransferSettings(), FakET.Native.ComputeDevice.Cpu);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var refused = Assert.Throws<FakETException>(() => nst.Run(series, series, series));
         Assert.Equal(ErrorIds.NotEnoughMemory, refused.ErrorId);

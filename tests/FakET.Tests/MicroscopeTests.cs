@@ -37,7 +37,7 @@ public class MicroscopeTests
             Defocus = defocus, SphericalAberration = cs, AmplitudeContrast = amplitude, TotalDose = 40, IceThickness = 0,
             PhaseScale = 0.3, Seed = 1,
         };
-        var recorded = MicroscopeSimulation.Run(clean, settings);
+        var recorded = Engine.Record(clean, settings);
 
         // Radial power spectrum, averaged over the tilts, in rings one Fourier pixel (1/(size·pixel) Å⁻¹) wide.
         NativeStack.EnsureLoaded();
@@ -97,7 +97,7 @@ public class MicroscopeTests
         foreach (var dose in new[] { 25.0, 100 })
             foreach (var mtf in new[] { true, false })
             {
-                var recorded = MicroscopeSimulation.Run(flat, settings with { TotalDose = dose, DetectorMtf = mtf });
+                var recorded = Engine.Record(flat, settings with { TotalDose = dose, DetectorMtf = mtf });
                 var v = new double[5];
                 for (int i = 0; i < 5; i++)
                 {
@@ -128,7 +128,7 @@ public class MicroscopeTests
             for (int x = 0; x < size; x++)
                 disc[y * size + x] = (x - 64) * (x - 64) + (y - 64) * (y - 64) < 20 * 20 ? -1f : 0f; // FakET's clean: dense is negative
         var clean = new TiltSeries(new[] { disc }, size, size, new[] { 0.0 }, 4);
-        var recorded = MicroscopeSimulation.Run(clean, new MicroscopeSettings { TotalDose = 200, Seed = 2 }).Tilt(0);
+        var recorded = Engine.Record(clean, new MicroscopeSettings { TotalDose = 200, Seed = 2 }).Tilt(0);
         double inside = 0, outside = 0;
         int nInside = 0, nOutside = 0;
         for (int p = 0; p < disc.Length; p++)
@@ -146,7 +146,8 @@ public class MicroscopeTests
         Assert.Equal(new[] { 0.0, 3, -3, 6, -6, 9, -9 }, MicroscopeSimulation.Order(angles, AcquisitionOrder.DoseSymmetric, 1).Select(i => angles[i]));
         Assert.Equal(new[] { 0.0, 3, 6, 9, -3, -6, -9 }, MicroscopeSimulation.Order(angles, AcquisitionOrder.Bidirectional).Select(i => angles[i]));
         Assert.Equal(angles, MicroscopeSimulation.Order(Enumerable.Reverse(angles).ToArray(), AcquisitionOrder.Sequential).Select(i => angles[6 - i]));
-        var exposures = MicroscopeSimulation.Exposures(angles, new MicroscopeSettings { TotalDose = 70, IceThickness = 0 });
+        var dosed = new MicroscopeSettings { TotalDose = 70, IceThickness = 0 };
+        var exposures = MicroscopeSimulation.Exposures(angles, dosed, MicroscopeSimulation.RecordingOrder(angles, dosed));
         Assert.All(exposures, e => Assert.Equal(10, e.Dose, 12));
         Assert.Equal(5, exposures[Index(0)].PriorDose, 12);   // first: half its own exposure
         Assert.Equal(25, exposures[Index(6)].PriorDose, 12);  // third
@@ -159,9 +160,9 @@ public class MicroscopeTests
     {
         var clean = Synthetic.Smooth(3, 48, 48, seed: 4);
         var settings = new MicroscopeSettings { Seed = 11, Defocus = 2.5 };
-        var a = MicroscopeSimulation.Run(clean, settings);
-        var b = MicroscopeSimulation.Run(clean, settings);
-        var c = MicroscopeSimulation.Run(clean, settings with { Seed = 12 });
+        var a = Engine.Record(clean, settings);
+        var b = Engine.Record(clean, settings);
+        var c = Engine.Record(clean, settings with { Seed = 12 });
         Assert.Equal(a.Sections, b.Sections);
         Assert.NotEqual(a.Tilt(1), c.Tilt(1));
         Assert.Equal("microscope 300 kV, 2.5 µm, 100 e/Å² (seed 11)", a.LastStep);
@@ -174,12 +175,12 @@ public class MicroscopeTests
     {
         var clean = Synthetic.Smooth(2, 16, 16, seed: 1);
         Assert.Equal(ErrorIds.MicroscopeParameterInvalid,
-            Assert.Throws<FakETException>(() => MicroscopeSimulation.Run(clean, new MicroscopeSettings { AmplitudeContrast = 1 })).ErrorId);
+            Assert.Throws<FakETException>(() => Engine.Record(clean, new MicroscopeSettings { AmplitudeContrast = 1 })).ErrorId);
         Assert.Equal(ErrorIds.MicroscopeParameterInvalid,
-            Assert.Throws<FakETException>(() => MicroscopeSimulation.Run(clean, new MicroscopeSettings { TotalDose = 0 })).ErrorId);
+            Assert.Throws<FakETException>(() => Engine.Record(clean, new MicroscopeSettings { TotalDose = 0 })).ErrorId);
         var noAngles = new TiltSeries(clean.Sections.ToArray(), 16, 16, null, 10);
         Assert.Equal(ErrorIds.MicroscopeTiltAnglesUnknown,
-            Assert.Throws<FakETException>(() => MicroscopeSimulation.Run(noAngles, new MicroscopeSettings())).ErrorId);
+            Assert.Throws<FakETException>(() => Engine.Record(noAngles, new MicroscopeSettings())).ErrorId);
     }
 
     [Fact]

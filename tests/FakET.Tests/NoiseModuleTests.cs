@@ -34,7 +34,7 @@ public class NoiseModuleTests : IDisposable
         var profile = (NoiseProfile)r.Output[0].BaseObject;
         Assert.Equal(new object[] { 21, 21, 21 }, r.Output.Skip(1).Select(o => o.BaseObject));
         var expected = NoiseTests.Measured;
-        var fitted = NoiseProfile.Aggregate(new[] { NoiseEstimation.Measure(expected, NoiseTests.Clean) }, 2, null);
+        var fitted = Engine.Aggregate(new[] { NoiseEstimation.Measure(expected, NoiseTests.Clean) }, 2, null);
         Assert.Equal(fitted.R, profile.R);
         Assert.Equal(Synthetic.Angles(21), profile.TiltAngles); // from measured.tlt
         Assert.Equal("Measure-TiltNoise", Assert.Single(profile.History).Step);

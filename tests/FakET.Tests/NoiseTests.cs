@@ -34,7 +34,7 @@ public class NoiseTests
     public void Order2ProfileEqualsTheReferenceCasesPolyfit()
     {
         var curves = NoiseEstimation.Measure(Measured, Clean);
-        var profile = NoiseProfile.Aggregate(new[] { curves }, 2, CaseAngles);
+        var profile = Engine.Aggregate(new[] { curves }, 2, CaseAngles);
         AssertClose(CaseCurve("exact_polyfit_order2", "r"), profile.R, 1e-9);
         AssertClose(CaseCurve("exact_polyfit_order2", "sigma"), profile.Sigma, 1e-9);
         AssertRelative(CaseCurve("exact_polyfit_order2", "reference_mean"), profile.ReferenceMean, 1e-6);
@@ -67,7 +67,7 @@ public class NoiseTests
         var expected = JsonNode.Parse(output)!.AsObject();
         foreach (var order in new[] { -1, 0, 1, 2, 3, 5 })
         {
-            var profile = NoiseProfile.Aggregate(measurements, order, null);
+            var profile = Engine.Aggregate(measurements, order, null);
             var got = profile.Values.All;
             for (int c = 0; c < 4; c++)
             {
@@ -82,11 +82,11 @@ public class NoiseTests
     {
         var a = new NoiseCurves(new[] { 0.1, 0.3, 0.2 }, new[] { 0.9, 0.8, 0.7 }, new[] { 1.0, 2, 3 }, new[] { 4.0, 5, 6 });
         var b = new NoiseCurves(new[] { 0.3, 0.1, 0.4 }, new[] { 0.7, 0.6, 0.5 }, new[] { 3.0, 2, 1 }, new[] { 6.0, 5, 4 });
-        var baseline = NoiseProfile.Aggregate(new[] { a, b }, 0, null);
+        var baseline = Engine.Aggregate(new[] { a, b }, 0, null);
         Assert.All(baseline.R, v => Assert.Equal(1.4 / 6, v, 12));
         Assert.All(baseline.Sigma, v => Assert.Equal(4.2 / 6, v, 12));
         Assert.All(baseline.ReferenceMean, v => Assert.Equal(2, v, 12));
-        var unfitted = NoiseProfile.Aggregate(new[] { a, b }, -1, null);
+        var unfitted = Engine.Aggregate(new[] { a, b }, -1, null);
         Assert.Equal(new[] { 0.2, 0.2, 0.3 }, unfitted.R.Select(v => Math.Round(v, 12)));
         Assert.Equal(new[] { 5.0, 5, 5 }, unfitted.ReferenceStd);
         Assert.Equal(2, unfitted.PairCount);
@@ -153,7 +153,7 @@ public class NoiseTests
     {
         var clean = Synthetic.Smooth(9, 64, 64, seed: 4);
         var profile = Profile(9);
-        var noisy = NoiseSynthesis.Add(clean, profile, 1, seed: 1);
+        var noisy = Engine.AddNoise(clean, profile, 1, seed: 1);
         for (int i = 0; i < 9; i++)
         {
             var (mean, std) = noisy.SectionStatistics(i);
@@ -162,7 +162,7 @@ public class NoiseTests
         }
         // With -Reference the targets are that series' own per-tilt statistics.
         var reference = Synthetic.Smooth(9, 32, 40, seed: 5);
-        var matched = NoiseSynthesis.Add(clean, profile, 0.25, seed: 1, reference);
+        var matched = Engine.AddNoise(clean, profile, 0.25, seed: 1, reference);
         for (int i = 0; i < 9; i++)
         {
             var (mean, std) = matched.SectionStatistics(i);
@@ -180,7 +180,7 @@ public class NoiseTests
         const int tilts = 5, size = 128, n = size * size;
         var clean = Synthetic.Smooth(tilts, size, size, seed: 6);
         var profile = Profile(tilts);
-        var output = NoiseSynthesis.Add(clean, profile, scale, seed: 9);
+        var output = Engine.AddNoise(clean, profile, scale, seed: 9);
         for (int i = 0; i < tilts; i++)
         {
             double r = profile.R[i], s = scale * profile.Sigma[i];
@@ -202,7 +202,7 @@ public class NoiseTests
         const int tilts = 7, size = 160;
         var clean = Synthetic.Smooth(tilts, size, size, seed: 8);
         var profile = Profile(tilts);
-        var noisy = NoiseSynthesis.Add(clean, profile, 1, seed: 2);
+        var noisy = Engine.AddNoise(clean, profile, 1, seed: 2);
         var measured = NoiseEstimation.Measure(noisy, clean);
         for (int i = 0; i < tilts; i++)
         {
@@ -219,13 +219,13 @@ public class NoiseTests
     {
         var clean = Synthetic.Smooth(12, 40, 40, seed: 10);
         var profile = Profile(12);
-        var one = NoiseSynthesis.Add(clean, profile, 1, seed: 42, maxThreads: 1);
+        var one = Engine.AddNoise(clean, profile, 1, seed: 42, maxThreads: 1);
         foreach (var threads in new[] { 2, 3, 8, 0 })
         {
-            var other = NoiseSynthesis.Add(clean, profile, 1, seed: 42, maxThreads: threads);
+            var other = Engine.AddNoise(clean, profile, 1, seed: 42, maxThreads: threads);
             for (int i = 0; i < 12; i++) Assert.True(one.Tilt(i).AsSpan().SequenceEqual(other.Tilt(i)), $"tilt {i} differs with {threads} threads");
         }
-        var otherSeed = NoiseSynthesis.Add(clean, profile, 1, seed: 43);
+        var otherSeed = Engine.AddNoise(clean, profile, 1, seed: 43);
         Assert.False(one.Tilt(0).AsSpan().SequenceEqual(otherSeed.Tilt(0)));
         // Tilts draw independent noise: the noise of tilt 0 and tilt 1 is not the same stream.
         Assert.InRange(Statistics.Correlation(Residual(one, clean, profile, 0), Residual(one, clean, profile, 1)), -0.1, 0.1);
@@ -243,9 +243,9 @@ public class NoiseTests
     {
         var clean = Synthetic.Smooth(3, 16, 16, seed: 11);
         var before = clean.Sections.Select(s => s.ToArray()).ToArray();
-        var baseline = NoiseProfile.Aggregate(new[] { NoiseEstimation.Measure(Synthetic.Smooth(3, 16, 16, seed: 12), clean) }, 0, null);
-        var noisy = NoiseSynthesis.Add(clean, baseline, 1, seed: 5);
-        var content = NoiseSynthesis.Add(clean, Profile(3), 0.25, seed: 5);
+        var baseline = Engine.Aggregate(new[] { NoiseEstimation.Measure(Synthetic.Smooth(3, 16, 16, seed: 12), clean) }, 0, null);
+        var noisy = Engine.AddNoise(clean, baseline, 1, seed: 5);
+        var content = Engine.AddNoise(clean, Profile(3), 0.25, seed: 5);
         Assert.Equal(before, clean.Sections);
         Assert.Equal(clean.TiltAngles, noisy.TiltAngles);
         Assert.Equal(clean.PixelSize, noisy.PixelSize);
@@ -259,25 +259,24 @@ public class NoiseTests
     public void EngineErrorsAreNamed()
     {
         var clean = Synthetic.Smooth(4, 16, 16, seed: 1);
-        Assert.Equal(ErrorIds.NoiseTiltCountMismatch, Assert.Throws<FakETException>(() => NoiseSynthesis.Add(clean, Profile(5), 1, 1)).ErrorId);
+        Assert.Equal(ErrorIds.NoiseTiltCountMismatch, Assert.Throws<FakETException>(() => Engine.AddNoise(clean, Profile(5), 1, 1)).ErrorId);
         Assert.Equal(ErrorIds.NoiseTiltCountMismatch,
-            Assert.Throws<FakETException>(() => NoiseSynthesis.Add(clean, Profile(4), 1, 1, Synthetic.Smooth(3, 16, 16, 2))).ErrorId);
-        Assert.Equal(ErrorIds.NoiseScaleInvalid, Assert.Throws<FakETException>(() => NoiseSynthesis.Add(clean, Profile(4), -1, 1)).ErrorId);
+            Assert.Throws<FakETException>(() => Engine.AddNoise(clean, Profile(4), 1, 1, Synthetic.Smooth(3, 16, 16, 2))).ErrorId);
+        Assert.Equal(ErrorIds.NoiseScaleInvalid, Assert.Throws<FakETException>(() => Engine.AddNoise(clean, Profile(4), -1, 1)).ErrorId);
         Assert.Equal(ErrorIds.NoiseShapeMismatch,
             Assert.Throws<FakETException>(() => NoiseEstimation.Measure(Synthetic.Smooth(4, 16, 17, 2), clean)).ErrorId);
         Assert.Equal(ErrorIds.NoiseConstantTilt,
             Assert.Throws<FakETException>(() => NoiseEstimation.Measure(Synthetic.Constant(4, 16, 16, 3), clean)).ErrorId);
         var measured = NoiseEstimation.Measure(Synthetic.Smooth(4, 16, 16, 3), clean);
-        Assert.Equal(ErrorIds.NoisePolynomialOrderInvalid, Assert.Throws<FakETException>(() => NoiseProfile.Aggregate(new[] { measured }, 4, null)).ErrorId);
+        Assert.Equal(ErrorIds.NoisePolynomialOrderInvalid, Assert.Throws<FakETException>(() => Engine.Aggregate(new[] { measured }, 4, null)).ErrorId);
         var shorter = NoiseEstimation.Measure(Synthetic.Smooth(3, 16, 16, 3), Synthetic.Smooth(3, 16, 16, 4));
-        Assert.Equal(ErrorIds.NoiseTiltCountMismatch, Assert.Throws<FakETException>(() => NoiseProfile.Aggregate(new[] { measured, shorter }, 2, null)).ErrorId);
+        Assert.Equal(ErrorIds.NoiseTiltCountMismatch, Assert.Throws<FakETException>(() => Engine.Aggregate(new[] { measured, shorter }, 2, null)).ErrorId);
     }
 
     [Fact]
     public void JsonRoundTripIsExactAndBadFilesAreNamedErrors()
     {
-        var profile = NoiseProfile.Aggregate(new[] { NoiseEstimation.Measure(Measured, Clean) }, 2, CaseAngles,
-            new[] { HistoryEntry.Now("Measure-TiltNoise", "order 2 from 1 pair") });
+        var profile = Engine.Aggregate(new[] { NoiseEstimation.Measure(Measured, Clean) }, 2, CaseAngles);
         var back = NoiseProfileFile.FromJson(NoiseProfileFile.ToJson(profile), "test");
         Assert.Equal(profile.R, back.R);
         Assert.Equal(profile.Sigma, back.Sigma);
@@ -302,7 +301,7 @@ public class NoiseTests
     [Fact]
     public void AProfileFormatsAsOneLineAndHasRows()
     {
-        var profile = NoiseProfile.Aggregate(new[] { NoiseEstimation.Measure(Measured, Clean) }, 2, CaseAngles);
+        var profile = Engine.Aggregate(new[] { NoiseEstimation.Measure(Measured, Clean) }, 2, CaseAngles);
         Assert.Equal("NoiseProfile 21 tilts  \u221260°…+60°  order 2, 1 pair  r 0.160…0.358  σ 0.935…0.992", profile.ToString());
         var rows = profile.Rows;
         Assert.Equal(21, rows.Count);

@@ -8,19 +8,23 @@ public class PhantomTests
 {
     static readonly ParticleShape Small = ParticleShape.BuiltIn("small")!, Medium = ParticleShape.BuiltIn("medium")!, Large = ParticleShape.BuiltIn("large")!;
 
+    static readonly ParticleClass[] MixedClasses = { new(Small, 12), new(Medium, 6), new(Large, 3) };
+
     internal static PhantomSpec Mixed(int seed = 1) => new()
     {
         Depth = 48, Height = 96, Width = 112, VoxelSize = 10, SlabThickness = 40,
-        Classes = new[] { new ParticleClass(Small, 12), new ParticleClass(Medium, 6), new ParticleClass(Large, 3) },
         Membranes = 1, MembraneRadiusMin = 120, MembraneRadiusMax = 150, Fiducials = 3, IceDensity = 0.7, Seed = seed,
     };
+
+    static Volume Build(PhantomSpec spec, params ParticleClass[] classes) =>
+        new PhantomBuilder().Run(classes.Length == 0 ? MixedClasses : classes, spec);
 
     static int At(int[][] mask, Volume v, Particle p) => mask[(int)p.Z][(int)p.Y * v.Width + (int)p.X];
 
     [Fact]
     public void EveryParticleCentreLiesInItsOwnClassAndItsOwnInstance()
     {
-        var volume = PhantomBuilder.Build(Mixed());
+        var volume = Build(Mixed());
         var labels = volume.Labels!;
         Assert.Equal(new[] { "small", "medium", "large", "membrane", "fiducial" }, labels.ClassNames);
         var particles = labels.Particles!;
@@ -47,7 +51,7 @@ public class PhantomTests
     [Fact]
     public void ExactCountsAreHonouredAndParticlesStayApart()
     {
-        var volume = PhantomBuilder.Build(Mixed(seed: 2));
+        var volume = Build(Mixed(seed: 2));
         var labels = volume.Labels!;
         var counts = labels.Particles!.GroupBy(p => p.Class).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(new Dictionary<int, int> { [1] = 12, [2] = 6, [3] = 3, [5] = 3 }, counts);
@@ -82,28 +86,27 @@ public class PhantomTests
     public void ATooFullSlabIsANamedErrorNotFewerParticles()
     {
         // Far beyond what fits: refused before placing anything.
-        var crowded = Mixed() with { Classes = new[] { new ParticleClass(Large, 60) } };
-        var error = Assert.Throws<FakETException>(() => PhantomBuilder.Build(crowded));
+        var error = Assert.Throws<FakETException>(() => Build(Mixed(), new ParticleClass(Large, 60)));
         Assert.Equal(ErrorIds.PhantomSlabTooFull, error.ErrorId);
         // Within the volume budget but impossible to arrange: 12 barrels 29 voxels across in a 64 × 64 slab.
         var tight = new PhantomSpec
         {
-            Depth = 40, Height = 64, Width = 64, SlabThickness = 30, Classes = new[] { new ParticleClass(Large, 12) }, Attempts = 200,
+            Depth = 40, Height = 64, Width = 64, SlabThickness = 30, Attempts = 200,
         };
-        error = Assert.Throws<FakETException>(() => PhantomBuilder.Build(tight));
+        error = Assert.Throws<FakETException>(() => Build(tight, new ParticleClass(Large, 12)));
         Assert.Equal(ErrorIds.PhantomSlabTooFull, error.ErrorId);
         Assert.Contains("of 12 'large'", error.Message);
         // Too large for the slab at all.
-        var thin = tight with { SlabThickness = 10, Classes = new[] { new ParticleClass(Large, 1) } };
-        Assert.Equal(ErrorIds.PhantomObjectTooLarge, Assert.Throws<FakETException>(() => PhantomBuilder.Build(thin)).ErrorId);
+        var thin = tight with { SlabThickness = 10 };
+        Assert.Equal(ErrorIds.PhantomObjectTooLarge, Assert.Throws<FakETException>(() => Build(thin, new ParticleClass(Large, 1))).ErrorId);
     }
 
     [Fact]
     public void TheSameSeedGivesTheSameSample()
     {
-        var a = PhantomBuilder.Build(Mixed(seed: 9));
-        var b = PhantomBuilder.Build(Mixed(seed: 9));
-        var c = PhantomBuilder.Build(Mixed(seed: 10));
+        var a = Build(Mixed(seed: 9));
+        var b = Build(Mixed(seed: 9));
+        var c = Build(Mixed(seed: 10));
         Assert.Equal(a.Labels!.Particles, b.Labels!.Particles);
         for (int z = 0; z < a.Depth; z++)
         {
@@ -171,8 +174,8 @@ public class PhantomTests
         Assert.True(KolmogorovSmirnovUniform(naive) > 5 / Math.Sqrt(n));
 
         // And the particles of a phantom carry such orientations.
-        var spec = new PhantomSpec { Depth = 40, Height = 160, Width = 160, Classes = new[] { new ParticleClass(Small, 300) }, Seed = 4 };
-        var table = PhantomBuilder.Build(spec).Labels!.Particles!;
+        var spec = new PhantomSpec { Depth = 40, Height = 160, Width = 160, Seed = 4 };
+        var table = Build(spec, new ParticleClass(Small, 300)).Labels!.Particles!;
         AssertMeanRotationNearZero(table.Select(p => Zxz(p.Phi, p.The, p.Psi)).ToList());
     }
 
@@ -208,10 +211,9 @@ public class PhantomTests
         const double voxel = 5;
         var spec = new PhantomSpec
         {
-            Depth = 48, Height = 96, Width = 96, VoxelSize = voxel,
-            Classes = new[] { new ParticleClass(Small, 4), new ParticleClass(Medium, 3) }, Seed = 6,
+            Depth = 48, Height = 96, Width = 96, VoxelSize = voxel, Seed = 6,
         };
-        var volume = PhantomBuilder.Build(spec);
+        var volume = Build(spec, new ParticleClass(Small, 4), new ParticleClass(Medium, 3));
         var labels = volume.Labels!;
         var voxels = new Dictionary<int, List<(int X, int Y, int Z)>>();
         for (int z = 0; z < volume.Depth; z++)
@@ -260,8 +262,8 @@ public class PhantomTests
     {
         var shape = DensityMapShape.FromSections("ellipsoid", EllipsoidMap(), 40, 40, 40, 2.5, 5.0, 0.2);
         Assert.Equal((20, 20, 20), shape.Shape); // 100 Å at 5 Å per voxel
-        var spec = new PhantomSpec { Depth = 40, Height = 80, Width = 80, VoxelSize = 5, Classes = new[] { new ParticleClass(shape, 6) }, Seed = 2 };
-        var volume = PhantomBuilder.Build(spec);
+        var spec = new PhantomSpec { Depth = 40, Height = 80, Width = 80, VoxelSize = 5, Seed = 2 };
+        var volume = Build(spec, new ParticleClass(shape, 6));
         var labels = volume.Labels!;
         Assert.Equal(new[] { "ellipsoid" }, labels.ClassNames);
         Assert.Equal(6, labels.Particles!.Count);

@@ -118,7 +118,7 @@ public class PreviewTests
     public void MeasuredPointsAreDrawnOverTheFit()
     {
         var measured = NoiseEstimation.Measure(NoiseTests.Measured, NoiseTests.Clean);
-        var profile = NoiseProfile.Aggregate(new[] { measured }, 2, Synthetic.Angles(21));
+        var profile = Engine.Aggregate(new[] { measured }, 2, Synthetic.Angles(21));
         var drawing = NoiseProfilePlot.Render(profile, 640, 480);
         for (int i = 0; i < 21; i++)
         {

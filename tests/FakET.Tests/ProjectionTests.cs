@@ -45,7 +45,7 @@ public class ProjectionTests
         var volume = StackFiles.ReadVolume(Repo.Data("volume.mrc"));
         var (_, expected) = MrcFile.Read(Repo.Data("projections_noiseless.mrc"));
         var angles = Angles("reference-case-a.json", "tilt_angles_deg");
-        var series = ForwardProjector.Project(volume, angles);
+        var series = Engine.Project(volume, angles);
         Assert.Equal((angles.Length, volume.Height, volume.Width), (series.TiltCount, series.Height, series.Width));
         // The issue asks for correlation ≥ 0.999 and relative L2 ≤ 2 %; the same geometry gives far better.
         AssertAgrees(series.Sections, expected, 0.999, 0.02);
@@ -60,7 +60,7 @@ public class ProjectionTests
         var volume = StackFiles.ReadVolume(Repo.Data(name + "_volume.mrc"));
         var (header, expected) = MrcFile.Read(Repo.Data(name + "_expected.mrc"));
         var angles = Angles("projection_fixtures.json", name, "tilt_angles_deg");
-        var series = ForwardProjector.Project(volume, angles, detectorWidth: header.Nx);
+        var series = Engine.Project(volume, angles, detectorWidth: header.Nx);
         Assert.Equal(header.Nx, series.Width);
         AssertAgrees(series.Sections, expected, 0.999999, 1e-4);
     }
@@ -98,9 +98,9 @@ public class ProjectionTests
         // (dense matter dark: −20 with FakET's sign flip); with the full diagonal as detector, a row holds the slice's mass.
         var sections = Enumerable.Range(0, 20).Select(_ => Enumerable.Repeat(1f, 4 * 30).ToArray()).ToArray();
         var volume = new Volume(sections, 4, 30, 5.0);
-        var flipped = ForwardProjector.Project(volume, new[] { 0.0 });
+        var flipped = Engine.Project(volume, new[] { 0.0 });
         Assert.All(flipped.Tilt(0), v => Assert.Equal(-20f, v, 4));
-        var sums = ForwardProjector.Project(volume, new[] { -30.0, 0, 41 }, detectorWidth: 43, dose: null);
+        var sums = Engine.Project(volume, new[] { -30.0, 0, 41 }, detectorWidth: 43, dose: null);
         for (int t = 0; t < 3; t++)
             for (int y = 0; y < 4; y++)
             {
@@ -121,7 +121,7 @@ public class ProjectionTests
         var volume = new Volume(sections, 1, nx, 1.0);
         foreach (var angle in new[] { -50.0, 0, 25, 60 })
         {
-            var image = ForwardProjector.Project(volume, new[] { angle }, dose: null).Tilt(0);
+            var image = Engine.Project(volume, new[] { angle }, dose: null).Tilt(0);
             double mass = image.Sum(v => (double)v), centroid = image.Select((v, j) => v * (double)j).Sum() / mass;
             Assert.InRange(mass, 0.9, 1.1); // a point's mass is kept up to the sampling of the rotated grid
             Assert.InRange(centroid - (nx / 2 + 10 * Math.Cos(angle * Math.PI / 180)), -0.25, 0.25);
@@ -130,7 +130,7 @@ public class ProjectionTests
         var lifted = Enumerable.Range(0, nz).Select(_ => new float[nx]).ToArray();
         lifted[nz / 2 + 8][nx / 2] = 1;
         var up = new Volume(lifted, 1, nx, 1.0);
-        var at30 = ForwardProjector.Project(up, new[] { 30.0 }, dose: null).Tilt(0);
+        var at30 = Engine.Project(up, new[] { 30.0 }, dose: null).Tilt(0);
         double c30 = at30.Select((v, j) => v * (double)j).Sum() / at30.Sum(v => (double)v);
         Assert.InRange(c30 - (nx / 2 - 8 * Math.Sin(30 * Math.PI / 180)), -0.25, 0.25);
     }
@@ -155,7 +155,7 @@ public class ProjectionTests
     public void ADetectorWiderThanTheDiagonalIsANamedError()
     {
         var volume = StackFiles.ReadVolume(Repo.Data("volume.mrc"));
-        var error = Assert.Throws<FakETException>(() => ForwardProjector.Project(volume, new[] { 0.0 }, detectorWidth: 92));
+        var error = Assert.Throws<FakETException>(() => Engine.Project(volume, new[] { 0.0 }, detectorWidth: 92));
         Assert.Equal(ErrorIds.DetectorWidthInvalid, error.ErrorId);
         Assert.Contains("91", error.Message); // ⌈64·√2⌉
     }

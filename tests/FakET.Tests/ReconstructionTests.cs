@@ -77,7 +77,7 @@ public class ReconstructionTests
     [Fact]
     public void TheSharedCaseAgreesWithIradon()
     {
-        var volume = Tomography.Reconstruct(CaseSeries(), new TomogramOptions { Thickness = 64 });
+        var volume = Engine.Reconstruct(CaseSeries(), new TomogramOptions { Thickness = 64 });
         Assert.Equal((64, 64, 64), (volume.Depth, volume.Height, volume.Width));
         var expected = Flat("reconstruction_fbp_ramp.mrc");
         var actual = Flat(volume.Sections);
@@ -95,7 +95,7 @@ public class ReconstructionTests
     {
         int[] slices = { 18, 32, 49 };
         var expected = MrcFile.Read(Repo.Data("iradon_filters_case_a.mrc")).Sections;
-        var volume = Tomography.Reconstruct(CaseSeries(), new TomogramOptions { Filter = filter });
+        var volume = Engine.Reconstruct(CaseSeries(), new TomogramOptions { Filter = filter });
         for (int s = 0; s < slices.Length; s++)
         {
             var actual = XzSlice(volume, slices[s]);
@@ -108,7 +108,7 @@ public class ReconstructionTests
     public void BinningAveragesPixelsAndDoublesTheVoxelSize()
     {
         var series = CaseSeries();
-        var volume = Tomography.Reconstruct(series, new TomogramOptions { Bin = 2 });
+        var volume = Engine.Reconstruct(series, new TomogramOptions { Bin = 2 });
         Assert.Equal((32, 32, 32), (volume.Depth, volume.Height, volume.Width));
         Assert.Equal(2.0, volume.VoxelSize);
         // iradon of the projections averaged over 2×2 pixels by numpy.
@@ -126,31 +126,31 @@ public class ReconstructionTests
     public void ThicknessAddsSectionsAboutTheSameCentre()
     {
         var series = CaseSeries();
-        var thin = Tomography.Reconstruct(series, new TomogramOptions { Thickness = 64 });
-        var thick = Tomography.Reconstruct(series, new TomogramOptions { Thickness = 96 });
+        var thin = Engine.Reconstruct(series, new TomogramOptions { Thickness = 64 });
+        var thick = Engine.Reconstruct(series, new TomogramOptions { Thickness = 96 });
         Assert.Equal(96, thick.Depth);
         // Centre 48 of 96 is centre 32 of 64: sections 16…79 of the thick volume are the thin one.
         for (int z = 0; z < 64; z++)
             for (int i = 0; i < thin.Section(z).Length; i++)
                 Assert.True(Math.Abs(thin.Section(z)[i] - thick.Section(z + 16)[i]) <= 1e-5f * (1 + Math.Abs(thin.Section(z)[i])));
-        Assert.Equal(64, Tomography.Reconstruct(series).Depth); // the default is the width
+        Assert.Equal(64, Engine.Reconstruct(series).Depth); // the default is the width
     }
 
     [Fact]
     public void SmallBlocksGiveTheSameVolumeReportProgressAndStopWhenCancelled()
     {
         var series = CaseSeries();
-        var whole = Tomography.Reconstruct(series);
+        var whole = Engine.Reconstruct(series);
         var steps = new List<(int Done, int Total)>();
         // Budget for about 5 Y slices per block.
         long budget = 2L * 21 * 66 * 4 * 5;
-        var blocked = Tomography.Reconstruct(series, new TomogramOptions { BlockBytes = budget }, default, (d, t) => steps.Add((d, t)));
+        var blocked = Engine.Reconstruct(series, new TomogramOptions { BlockBytes = budget }, default, (d, t) => steps.Add((d, t)));
         Assert.Equal(Enumerable.Range(1, 13).Select(b => (Math.Min(64, 5 * b), 64)), steps);
         for (int z = 0; z < 64; z++) Assert.Equal(whole.Section(z), blocked.Section(z));
 
         using var cancel = new CancellationTokenSource();
         int blocks = 0;
-        Assert.Throws<OperationCanceledException>(() => Tomography.Reconstruct(series, new TomogramOptions { BlockBytes = budget },
+        Assert.Throws<OperationCanceledException>(() => Engine.Reconstruct(series, new TomogramOptions { BlockBytes = budget },
             cancel.Token, (_, _) => { if (++blocks == 2) cancel.Cancel(); }));
         Assert.Equal(2, blocks);
     }
@@ -160,12 +160,12 @@ public class ReconstructionTests
     {
         var series = CaseSeries();
         var unknown = series.WithTiltAngles(null);
-        var e = Assert.Throws<FakETException>(() => Tomography.Reconstruct(unknown));
+        var e = Assert.Throws<FakETException>(() => Engine.Reconstruct(unknown));
         Assert.Equal(ErrorIds.TiltAnglesUnknown, e.ErrorId);
-        e = Assert.Throws<FakETException>(() => Tomography.Reconstruct(series, new TomogramOptions { TiltAngles = new[] { 0.0, 1 } }));
+        e = Assert.Throws<FakETException>(() => Engine.Reconstruct(series, new TomogramOptions { TiltAngles = new[] { 0.0, 1 } }));
         Assert.Equal(ErrorIds.TiltAngleCountMismatch, e.ErrorId);
         Assert.Contains("21 tilts but 2 tilt angles", e.Message);
-        e = Assert.Throws<FakETException>(() => Tomography.Reconstruct(series, new TomogramOptions { Bin = 65 }));
+        e = Assert.Throws<FakETException>(() => Engine.Reconstruct(series, new TomogramOptions { Bin = 65 }));
         Assert.Equal(ErrorIds.ReconstructionBinTooLarge, e.ErrorId);
     }
 
@@ -236,7 +236,7 @@ public class ReconstructionTests
     [Fact]
     public void AFullRangeReconstructsTheBalls()
     {
-        var volume = Tomography.Reconstruct(AnalyticSeries(Range(-90, 90, 1)));
+        var volume = Engine.Reconstruct(AnalyticSeries(Range(-90, 90, 1)));
         double r = Statistics.Correlation(Flat(volume.Sections), Phantom());
         Assert.True(r > 0.98, $"correlation {r}");
     }
@@ -269,8 +269,8 @@ public class ReconstructionTests
     public void ALimitedRangeLeavesTheMissingWedgeAboutTheBeamAxis()
     {
         double[] fullAngles = Range(-90, 90, 1), limitedAngles = Range(-60, 61, 1);
-        var full = Flat(Tomography.Reconstruct(AnalyticSeries(fullAngles)).Sections);
-        var limited = Flat(Tomography.Reconstruct(AnalyticSeries(limitedAngles)).Sections);
+        var full = Flat(Engine.Reconstruct(AnalyticSeries(fullAngles)).Sections);
+        var limited = Flat(Engine.Reconstruct(AnalyticSeries(limitedAngles)).Sections);
         // Tilts up to 60° measure the Fourier plane within 60° of the k_x axis (the detector direction at 0°);
         // the wedge within 30° of k_z (the beam at 0°) is missing. Compare each band with the full range's.
         // iradon weights every tilt by π / (2n) as if the tilts covered 180°, so the measured band of the
@@ -318,8 +318,8 @@ public class ReconstructionTests
         var series = AnalyticSeries(Range(-90, 90, 2));
         var phantom = Phantom();
         float Centre(Volume v, Ball b) => v.Section((int)b.Z)[(int)b.Y * Size + (int)b.X];
-        var few = Tomography.Reconstruct(series, new TomogramOptions { Method = ReconstructionMethod.Sirt, Iterations = 10 });
-        var many = Tomography.Reconstruct(series, new TomogramOptions { Method = ReconstructionMethod.Sirt, Iterations = 50 });
+        var few = Engine.Reconstruct(series, new TomogramOptions { Method = ReconstructionMethod.Sirt, Iterations = 10 });
+        var many = Engine.Reconstruct(series, new TomogramOptions { Method = ReconstructionMethod.Sirt, Iterations = 50 });
         // The projector integrates in voxel units, so SIRT's values are the balls' densities.
         foreach (var ball in Balls.Take(2))
             Assert.InRange(Centre(many, ball), 0.93 * ball.Density, 1.07 * ball.Density);
@@ -334,9 +334,9 @@ public class ReconstructionTests
     {
         var series = CaseSeries();
         var options = new TomogramOptions { Method = ReconstructionMethod.Sirt, Iterations = 3, Bin = 2 };
-        var whole = Tomography.Reconstruct(series, options);
+        var whole = Engine.Reconstruct(series, options);
         var steps = new List<int>();
-        var blocked = Tomography.Reconstruct(series, options with { BlockBytes = 200_000 }, default, (done, _) => steps.Add(done));
+        var blocked = Engine.Reconstruct(series, options with { BlockBytes = 200_000 }, default, (done, _) => steps.Add(done));
         Assert.True(steps.Count > 2, $"{steps.Count} blocks");
         for (int z = 0; z < whole.Depth; z++)
             for (int i = 0; i < whole.Section(z).Length; i++)

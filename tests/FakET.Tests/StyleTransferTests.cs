@@ -21,7 +21,7 @@ public sealed class StyleReference
         Init = StackFiles.ReadTiltSeries(Repo.Data("nst_init.mrc"));
         Expected = StackFiles.ReadTiltSeries(Repo.Data("nst_expected.mrc"));
         Weights = Vgg19Weights.Load(WeightsPath, 29);
-        var nst = new NeuralStyleTransfer(Weights, new StyleTransferSettings(), ComputeDevice.Cpu);
+        var nst = new StyleRunner(Weights, new StyleTransferSettings(), ComputeDevice.Cpu);
         Output = nst.Run(Content, Style, Init);
     }
 
@@ -78,7 +78,7 @@ public class StyleTransferTests : IClassFixture<StyleReference>
     {
         var angles = new double[] { -3, 0, 3 };
         var content = _ref.Content.WithTiltAngles(angles);
-        var nst = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { BatchSize = 1 }, ComputeDevice.Cpu);
+        var nst = new StyleRunner(_ref.Weights, new StyleTransferSettings { BatchSize = 1 }, ComputeDevice.Cpu);
         var part = nst.Run(content, _ref.Style, _ref.Init, (1, 2));
         Assert.Equal(2, part.TiltCount);
         Assert.Equal(new double[] { 0, 3 }, part.TiltAngles);
@@ -98,19 +98,19 @@ public class StyleTransferTests : IClassFixture<StyleReference>
         // (the image and the content go through the same arithmetic), so its gradient vanishes. The scaled MSE
         // Σd²/Σ|d| would turn any rounding difference into a gradient of full size, so this must hold exactly:
         // with and without the content loss the results are the same.
-        var withContent = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings(), ComputeDevice.Cpu).Run(_ref.Content, _ref.Style);
-        var withoutContent = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { ContentWeight = 0 }, ComputeDevice.Cpu).Run(_ref.Content, _ref.Style);
+        var withContent = new StyleRunner(_ref.Weights, new StyleTransferSettings(), ComputeDevice.Cpu).Run(_ref.Content, _ref.Style);
+        var withoutContent = new StyleRunner(_ref.Weights, new StyleTransferSettings { ContentWeight = 0 }, ComputeDevice.Cpu).Run(_ref.Content, _ref.Style);
         for (int i = 0; i < withContent.TiltCount; i++)
             Assert.Equal(withoutContent.Tilt(i), withContent.Tilt(i));
         // ... while with an init that differs from the content, the content loss does move the result.
-        var moved = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { ContentWeight = 0 }, ComputeDevice.Cpu).Run(_ref.Content, _ref.Style, _ref.Init);
+        var moved = new StyleRunner(_ref.Weights, new StyleTransferSettings { ContentWeight = 0 }, ComputeDevice.Cpu).Run(_ref.Content, _ref.Style, _ref.Init);
         Assert.True(Statistics.Correlation(moved.Tilt(0), _ref.Output.Tilt(0)) < 0.999);
     }
 
     [Fact]
     public void MismatchedSeriesAndBadRangesAreNamedErrors()
     {
-        var nst = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings(), ComputeDevice.Cpu);
+        var nst = new StyleRunner(_ref.Weights, new StyleTransferSettings(), ComputeDevice.Cpu);
         var twoTilts = new TiltSeries(_ref.Style.Sections.Take(2).ToArray(), 64, 64, null, 1.0);
         Assert.Equal(ErrorIds.StyleTransferSeriesMismatch, Assert.Throws<FakETException>(() => nst.Run(_ref.Content, twoTilts, _ref.Init)).ErrorId);
         var small = new TiltSeries(_ref.Init.Sections.Select(t => t.Take(32 * 64).ToArray()).ToArray(), 32, 64, null, 1.0);
@@ -120,13 +120,13 @@ public class StyleTransferTests : IClassFixture<StyleReference>
         var flat = new TiltSeries(_ref.Style.Sections.Select(t => new float[t.Length]).ToArray(), 64, 64, null, 1.0);
         Assert.Equal(ErrorIds.StyleTransferConstantInput, Assert.Throws<FakETException>(() => nst.Run(_ref.Content, flat, _ref.Init)).ErrorId);
         var invalid = new StyleTransferSettings { StyleLayers = new[] { 1, 6 } };
-        Assert.Equal(ErrorIds.StyleTransferInvalidSetting, Assert.Throws<FakETException>(() => new NeuralStyleTransfer(_ref.Weights, invalid, ComputeDevice.Cpu)).ErrorId);
+        Assert.Equal(ErrorIds.StyleTransferInvalidSetting, Assert.Throws<FakETException>(() => new StyleRunner(_ref.Weights, invalid, ComputeDevice.Cpu).Run(_ref.Content, _ref.Style)).ErrorId);
     }
 
     [Fact]
     public void CancellingStopsBetweenBatchesAndReturnsNothing()
     {
-        var nst = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { BatchSize = 1 }, ComputeDevice.Cpu);
+        var nst = new StyleRunner(_ref.Weights, new StyleTransferSettings { BatchSize = 1 }, ComputeDevice.Cpu);
         using var cancel = new CancellationTokenSource();
         var reports = new List<(int, int)>();
         Assert.ThrowsAny<OperationCanceledException>(() => nst.Run(_ref.Content, _ref.Style, _ref.Init, progress: (done, total) =>
@@ -223,18 +223,18 @@ public class StyleTransferTests : IClassFixture<StyleReference>
     [Fact]
     public void MultiScaleAndSmallerScalesRunAndKeepTheOutputsShape()
     {
-        var nst = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { Scale = 32 }, ComputeDevice.Cpu);
+        var nst = new StyleRunner(_ref.Weights, new StyleTransferSettings { Scale = 32 }, ComputeDevice.Cpu);
         var small = nst.Run(_ref.Content, _ref.Style, _ref.Init, (0, 0));
         Assert.Equal((32, 32), (small.Height, small.Width));
         Assert.Equal(_ref.Content.PixelSize * 2, small.PixelSize);
-        var multi = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { MinScale = 32, Iterations = 2 }, ComputeDevice.Cpu);
+        var multi = new StyleRunner(_ref.Weights, new StyleTransferSettings { MinScale = 32, Iterations = 2 }, ComputeDevice.Cpu);
         var full = multi.Run(_ref.Content, _ref.Style, _ref.Init, (0, 0));
         Assert.Equal((64, 64), (full.Height, full.Width));
         Assert.All(full.Tilt(0), v => Assert.True(float.IsFinite(v)));
         // Still the content's picture (downsampling to 32 px first drops the init's finest noise, so this is
         // not the published single-scale result: that correlates 0.24 with the content tilt).
         Assert.True(Statistics.Correlation(full.Tilt(0), _ref.Content.Tilt(0)) > 0.4);
-        var tooDeep = new NeuralStyleTransfer(_ref.Weights, new StyleTransferSettings { Scale = 8 }, ComputeDevice.Cpu);
+        var tooDeep = new StyleRunner(_ref.Weights, new StyleTransferSettings { Scale = 8 }, ComputeDevice.Cpu);
         Assert.Equal(ErrorIds.StyleTransferImageTooSmall, Assert.Throws<FakETException>(() => tooDeep.Run(_ref.Content, _ref.Style, _ref.Init)).ErrorId);
     }
 }

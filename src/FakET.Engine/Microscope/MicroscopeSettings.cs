@@ -1,4 +1,5 @@
 using System.Globalization;
+using FakET.Stages;
 
 namespace FakET.Microscope;
 
@@ -14,7 +15,7 @@ public enum AcquisitionOrder
 }
 
 /// <summary>The settings of the physics-lite microscope. Defaults describe a typical 300 kV cryo-ET session.</summary>
-public sealed record MicroscopeSettings
+public sealed record MicroscopeSettings : StageOptions
 {
     /// <summary>Acceleration voltage in kV.</summary>
     public double Voltage { get; init; } = 300;
@@ -28,8 +29,9 @@ public sealed record MicroscopeSettings
     public double BFactor { get; init; } = 0;
     /// <summary>Total electron dose over the series, in e⁻/Å², shared equally between the tilts.</summary>
     public double TotalDose { get; init; } = 100;
-    /// <summary>The recording order, which sets the dose each tilt received before it was recorded.</summary>
-    public AcquisitionOrder AcquisitionOrder { get; init; } = AcquisitionOrder.DoseSymmetric;
+    /// <summary>The recording order, which sets the dose each tilt received before it was recorded; <c>null</c> (the
+    /// default) for the series' own acquisition order, or dose-symmetric when the series has none.</summary>
+    public AcquisitionOrder? AcquisitionOrder { get; init; }
     /// <summary>Tilts per group on each side in the dose-symmetric scheme.</summary>
     public int GroupSize { get; init; } = 2;
     /// <summary>Thickness of the specimen slab (ice) at 0°, in nm; the path through it grows as 1/cos θ.</summary>
@@ -45,7 +47,7 @@ public sealed record MicroscopeSettings
     public int Seed { get; init; }
 
     /// <summary>Checks every setting; the error names the one that is out of range.</summary>
-    public void Validate()
+    public override void Validate()
     {
         Require(Voltage > 0 && double.IsFinite(Voltage), "Voltage", Voltage, "a positive number of kV");
         Require(SphericalAberration >= 0 && double.IsFinite(SphericalAberration), "SphericalAberration", SphericalAberration, "0 mm or more");
@@ -57,7 +59,7 @@ public sealed record MicroscopeSettings
         Require(IceThickness >= 0 && double.IsFinite(IceThickness), "IceThickness", IceThickness, "0 nm or more");
         Require(MeanFreePath > 0 && double.IsFinite(MeanFreePath), "MeanFreePath", MeanFreePath, "a positive number of nm");
         Require(PhaseScale >= 0 && double.IsFinite(PhaseScale), "PhaseScale", PhaseScale, "0 rad or more");
-        if (!Enum.IsDefined(AcquisitionOrder))
+        if (AcquisitionOrder is { } order && !Enum.IsDefined(order))
             throw new FakETException(ErrorIds.MicroscopeParameterInvalid, FailureKind.InvalidArgument, $"Unknown acquisition order {AcquisitionOrder}.");
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FakET.Native;
+using FakET.Stages;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,9 +23,9 @@ namespace FakET.Microscope;
 /// </list>
 /// The output is in electrons per pixel.
 /// </summary>
-public static class MicroscopeSimulation
+public sealed class MicroscopeSimulation : Stage<TiltSeries, MicroscopeSettings, TiltSeries>
 {
-    public const string Step = "Invoke-MicroscopeSimulation";
+    public override string Step => Steps.InvokeMicroscopeSimulation;
 
     /// <summary>What the simulation decided per tilt: when it was recorded and with which dose.</summary>
     /// <param name="AcquisitionIndex">Position in the recording order, from 0.</param>
@@ -64,11 +65,24 @@ public static class MicroscopeSimulation
         return result.ToArray();
     }
 
-    /// <summary>Dose, prior dose and beam attenuation of every tilt (indexed as the series).</summary>
-    public static TiltExposure[] Exposures(IReadOnlyList<double> angles, MicroscopeSettings settings)
+    /// <summary>The recording order as tilt indices: the settings' order when given, else <paramref name="seriesOrder"/>
+    /// (the series' own acquisition order, as angles), else dose-symmetric.</summary>
+    public static int[] RecordingOrder(IReadOnlyList<double> angles, MicroscopeSettings settings, IReadOnlyList<double>? seriesOrder = null)
+    {
+        if (settings.AcquisitionOrder is null && seriesOrder is not null)
+        {
+            // Each angle of the series' order takes the first unused tilt of that angle.
+            var unused = Enumerable.Range(0, angles.Count).GroupBy(i => angles[i]).ToDictionary(g => g.Key, g => new Queue<int>(g));
+            return seriesOrder.Select(a => unused[a].Dequeue()).ToArray();
+        }
+        return Order(angles, settings.AcquisitionOrder ?? AcquisitionOrder.DoseSymmetric, settings.GroupSize);
+    }
+
+    /// <summary>Dose, prior dose and beam attenuation of every tilt (indexed as the series), for tilts recorded in
+    /// <paramref name="order"/> (tilt indices; see <see cref="RecordingOrder"/>).</summary>
+    public static TiltExposure[] Exposures(IReadOnlyList<double> angles, MicroscopeSettings settings, IReadOnlyList<int> order)
     {
         int n = angles.Count;
-        var order = Order(angles, settings.AcquisitionOrder, settings.GroupSize);
         double dose = settings.TotalDose / n;
         var exposures = new TiltExposure[n];
         for (int k = 0; k < n; k++)
@@ -81,9 +95,9 @@ public static class MicroscopeSimulation
         return exposures;
     }
 
-    /// <summary>Simulates recording <paramref name="clean"/> (which needs its tilt angles); returns a new series of counts.</summary>
-    public static TiltSeries Run(TiltSeries clean, MicroscopeSettings settings, CancellationToken cancel = default,
-        Action<int, int>? progress = null)
+    /// <summary>Simulates recording <paramref name="clean"/> (which needs its tilt angles) in the series' acquisition order
+    /// unless the settings name another; returns a new series of counts that carries the order it was recorded in.</summary>
+    protected override TiltSeries Execute(TiltSeries clean, MicroscopeSettings settings, StageRun run)
     {
         settings.Validate();
         var angles = clean.TiltAngles ?? throw new FakETException(ErrorIds.MicroscopeTiltAnglesUnknown, FailureKind.InvalidArgument,
@@ -93,7 +107,9 @@ public static class MicroscopeSimulation
         NativeStack.EnsureLoaded();
         int n = clean.TiltCount, height = clean.Height, width = clean.Width, half = width / 2 + 1;
         double pixel = clean.PixelSize;
-        var exposures = Exposures(angles, settings);
+        var order = RecordingOrder(angles, settings, clean.AcquisitionOrder);
+        var exposures = Exposures(angles, settings, order);
+        var cancel = run.Cancel;
 
         // One phase scale for the whole series, so the signal keeps its tilt dependence.
         double squares = 0;
@@ -135,7 +151,7 @@ public static class MicroscopeSimulation
         var shape = new long[] { height, width };
         var halfShape = new long[] { height, half };
         // Reused buffers: the tilts are recorded one after another. The CPU tensors are written through spans.
-        using var mtfTensor = torch.tensor(mtf, halfShape).to(device);
+        using var mtfTensor = TensorData.Upload(mtf, device, halfShape);
         using var phase = torch.empty(shape, ScalarType.Float32);
         using var filter = torch.empty(halfShape, ScalarType.Float32);
         using var recorded = torch.empty(shape, ScalarType.Float32);
@@ -172,16 +188,18 @@ public static class MicroscopeSimulation
                 TensorData.CopyTo(fft.irfft2(fft.rfft2(recorded.to(device)) * mtfTensor, s: shape), counts);
             }
             output[i] = counts;
-        }, cancel, progress, maxThreads: 1);
+        }, cancel, run.Progress("tilt"), maxThreads: 1);
 
-        // Every setting, by name, then what the simulation decided per tilt.
-        var parameters = typeof(MicroscopeSettings).GetProperties()
-            .ToDictionary(p => p.Name, p => p.GetValue(settings) is Enum e ? e.ToString() : p.GetValue(settings));
-        parameters["AcquisitionIndex"] = exposures.Select(e => e.AcquisitionIndex).ToArray();
-        parameters["PriorDose"] = exposures.Select(e => e.PriorDose).ToArray();
+        // What the simulation decided: the order it recorded in, and per tilt when and after how much dose.
+        var decided = new Dictionary<string, object?>
+        {
+            ["AcquisitionOrder"] = settings.AcquisitionOrder?.ToString() ?? (clean.AcquisitionOrder is null ? "DoseSymmetric" : "the series' own"),
+            ["AcquisitionIndex"] = exposures.Select(e => e.AcquisitionIndex).ToArray(),
+            ["PriorDose"] = exposures.Select(e => e.PriorDose).ToArray(),
+        };
         string summary = string.Create(CultureInfo.InvariantCulture,
             $"microscope {settings.Voltage:0.#} kV, {settings.Defocus:0.##} µm, {settings.TotalDose:0.#} e/Å² (seed {settings.Seed})");
-        return new TiltSeries(output, height, width, angles, pixel, clean.HistoryWith(HistoryEntry.Now(Step, summary, parameters)));
+        return clean.Derive(output, run.Entry(summary, decided), acquisitionOrder: order.Select(i => angles[i]).ToArray());
     }
 
     /// <summary>numpy's fftfreq: frequency of DFT bin <paramref name="index"/> of <paramref name="length"/>, cycles per sample.</summary>

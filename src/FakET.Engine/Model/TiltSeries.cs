@@ -51,13 +51,47 @@ public sealed class TiltSeries : ImageStack
     /// <summary>Tilt image <paramref name="index"/> (row-major Y, X).</summary>
     public float[] Tilt(int index) => Section(index);
 
+    /// <summary>
+    /// A series a step makes from this one: new tilts and this series' history plus <paramref name="entry"/>. It keeps the
+    /// tilt angles, acquisition order, origin and pixel size; a step that deliberately changes one says so here:
+    /// <paramref name="selection"/> keeps only those tilts (their angles and their entries of the acquisition order),
+    /// <paramref name="height"/>, <paramref name="width"/> and <paramref name="pixelSize"/> resize the images, and
+    /// <paramref name="acquisitionOrder"/> replaces the order. Every stage that makes a series from a series makes it here.
+    /// </summary>
+    public TiltSeries Derive(float[][] tilts, HistoryEntry entry, (int First, int Count)? selection = null, int? height = null,
+        int? width = null, double? pixelSize = null, IReadOnlyList<double>? acquisitionOrder = null)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var (first, count) = selection ?? (0, Count);
+        if (first < 0 || count < 0 || first + count > Count)
+            throw new ArgumentOutOfRangeException(nameof(selection), $"Tilts {first} to {first + count - 1} are not all in the series' {Count}.");
+        var angles = TiltAngles?.Skip(first).Take(count).ToArray();
+        var order = acquisitionOrder ?? (selection is null ? AcquisitionOrder : OrderOf(angles));
+        return new TiltSeries(tilts, height ?? Height, width ?? Width, angles, pixelSize ?? PixelSize, HistoryWith(entry), order)
+        {
+            Origin = Origin,
+        };
+    }
+
+    /// <summary>The acquisition order's entries for a selection of this series' tilts, in acquisition order (each
+    /// selected angle takes one entry, so repeated angles stay paired).</summary>
+    IReadOnlyList<double>? OrderOf(IReadOnlyList<double>? selected)
+    {
+        if (AcquisitionOrder is null || selected is null) return null;
+        var left = selected.GroupBy(a => a).ToDictionary(g => g.Key, g => g.Count());
+        var order = new List<double>(selected.Count);
+        foreach (var angle in AcquisitionOrder)
+            if (left.TryGetValue(angle, out int n) && n > 0)
+            {
+                left[angle] = n - 1;
+                order.Add(angle);
+            }
+        return order;
+    }
+
     /// <summary>The same series with other tilt angles.</summary>
     public TiltSeries WithTiltAngles(IReadOnlyList<double>? angles, HistoryEntry? entry = null) =>
         new(Sections.ToArray(), Height, Width, angles, PixelSize, entry is null ? History : HistoryWith(entry)) { Origin = Origin };
-
-    /// <summary>The same series with another history.</summary>
-    public TiltSeries WithHistory(IEnumerable<HistoryEntry> history) =>
-        new(Sections.ToArray(), Height, Width, TiltAngles, PixelSize, history, AcquisitionOrder) { Origin = Origin };
 
     /// <summary>One line: <c>TiltSeries 61×1024×1024  −60°…+60°  10.0 Å/px  noisy (seed 1)</c>.</summary>
     public override string ToString()

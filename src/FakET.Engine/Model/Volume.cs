@@ -20,9 +20,6 @@ public sealed class Volume : ImageStack
     /// <summary>Ground truth for a synthetic sample (masks and particle table), or <c>null</c>.</summary>
     public SampleLabels? Labels { get; }
 
-    /// <summary>The same volume with another history.</summary>
-    public Volume WithHistory(IEnumerable<HistoryEntry> history) => new(Sections.ToArray(), Height, Width, VoxelSize, history, Labels) { Origin = Origin };
-
     /// <summary>One line: <c>Volume 180×1024×1024  10.0 Å/voxel  tomogram (ramp)</c>.</summary>
     public override string ToString()
     {

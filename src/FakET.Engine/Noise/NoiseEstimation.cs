@@ -1,3 +1,5 @@
+using FakET.Stages;
+
 namespace FakET.Noise;
 
 /// <summary>
@@ -60,7 +62,7 @@ public static class NoiseEstimation
                 throw new FakETException(e.ErrorId, e.Kind, $"Tilt {i}: {e.Message}", e);
             }
         }, cancel, progress, maxThreads);
-        return new NoiseCurves(r, sigma, mean, std, $"{reference} | {clean}");
+        return new NoiseCurves(r, sigma, mean, std, $"{reference} | {clean}") { TiltAngles = reference.TiltAngles ?? clean.TiltAngles };
     }
 
     /// <summary>Checks that a reference and its clean projections can be compared tilt by tilt.</summary>
@@ -72,5 +74,64 @@ public static class NoiseEstimation
         if (reference.Height != clean.Height || reference.Width != clean.Width)
             throw new FakETException(ErrorIds.NoiseShapeMismatch, FailureKind.InvalidArgument,
                 $"The reference tilts are {reference.Height}×{reference.Width} but the clean ones are {clean.Height}×{clean.Width}; they must match pixel for pixel.");
+    }
+}
+
+/// <summary>
+/// Measure-TiltNoise's stage: the curves measured on one or more reference pairs (<see cref="NoiseEstimation.Measure"/>,
+/// one pair at a time, so a caller never holds more than one pair) aggregated as FakET's <c>aggregate(curves, order)</c>
+/// into a noise profile: each curve is fitted by a polynomial of the options' order over the tilt index, and the fitted
+/// curves are averaged. Order −1 averages the measured curves unfitted; order 0 gives the Gaussian BASELINE's constants.
+/// The profile keeps the first pair's tilt angles; pairs with other angles are aggregated by index, with a warning.
+/// </summary>
+public sealed class NoiseAggregation : Stage<IReadOnlyList<NoiseCurves>, NoiseAggregationOptions, NoiseProfile>
+{
+    public override string Step => Steps.MeasureTiltNoise;
+
+    protected override NoiseProfile Execute(IReadOnlyList<NoiseCurves> measurements, NoiseAggregationOptions options, StageRun run)
+    {
+        if (measurements.Count == 0)
+            throw new FakETException(ErrorIds.NoisePairCountMismatch, FailureKind.InvalidArgument, "No reference pair was measured; give at least one.");
+        int n = measurements[0].Count, order = options.PolynomialOrder;
+        if (measurements.Any(m => m.Count != n))
+            throw new FakETException(ErrorIds.NoiseTiltCountMismatch, FailureKind.InvalidArgument,
+                $"The reference pairs have different numbers of tilts ({string.Join(", ", measurements.Select(m => m.Count))}); FakET aggregates curves over the tilt index, so all pairs need the same tilts.");
+        if (order >= n)
+            throw new FakETException(ErrorIds.NoisePolynomialOrderInvalid, FailureKind.InvalidArgument,
+                $"The polynomial order must be between −1 (no fit) and {n - 1} (one less than the {n} tilts), not {order}.");
+        var angles = measurements.Select(m => m.TiltAngles).FirstOrDefault(a => a is not null);
+        for (int p = 0; p < measurements.Count; p++)
+            if (measurements[p].TiltAngles is { } other && angles is not null && other.Zip(angles).Any(a => Math.Abs(a.First - a.Second) > 0.5))
+                run.Warning($"Pair {p + 1} has other tilt angles than the first; FakET aggregates over the tilt index, and the profile keeps the first pair's angles.");
+        var aggregated = new double[4][];
+        for (int c = 0; c < 4; c++)
+        {
+            run.Cancel.ThrowIfCancellationRequested();
+            var sum = new double[n];
+            foreach (var m in measurements)
+            {
+                var fitted = Polynomial.FitOverIndex(m.All[c], order);
+                for (int i = 0; i < n; i++) sum[i] += fitted[i];
+            }
+            aggregated[c] = sum.Select(v => v / measurements.Count).ToArray();
+        }
+        string summary = $"order {order} from {measurements.Count} pair{(measurements.Count == 1 ? "" : "s")}";
+        var entry = run.Entry(summary, new Dictionary<string, object?> { ["Pairs"] = measurements.Select(m => m.Source).ToArray() });
+        return new NoiseProfile(new NoiseCurves(aggregated[0], aggregated[1], aggregated[2], aggregated[3]), angles, order,
+            measurements, new[] { entry });
+    }
+}
+
+/// <summary>How <see cref="NoiseAggregation"/> aggregates the pairs' curves.</summary>
+public sealed record NoiseAggregationOptions : StageOptions
+{
+    /// <summary>Order of the polynomial fitted over the tilt index: 2 as in the paper, 0 for the Gaussian BASELINE, −1 for no fit.</summary>
+    public int PolynomialOrder { get; init; } = 2;
+
+    public override void Validate()
+    {
+        if (PolynomialOrder < -1)
+            throw new FakETException(ErrorIds.NoisePolynomialOrderInvalid, FailureKind.InvalidArgument,
+                $"The polynomial order must be −1 (no fit) or more, not {PolynomialOrder}.");
     }
 }

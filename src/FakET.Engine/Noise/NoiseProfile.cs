@@ -27,6 +27,9 @@ public sealed record NoiseCurves(IReadOnlyList<double> R, IReadOnlyList<double> 
     /// <summary>Number of tilts.</summary>
     public int Count => R.Count;
 
+    /// <summary>The tilt angles of the series the curves were measured on, or <c>null</c> when unknown.</summary>
+    public IReadOnlyList<double>? TiltAngles { get; init; }
+
     /// <summary>The four curves, in the order R, Sigma, ReferenceMean, ReferenceStd.</summary>
     public IReadOnlyList<double>[] All => new[] { R, Sigma, ReferenceMean, ReferenceStd };
 
@@ -118,37 +121,6 @@ public sealed class NoiseProfile
         0 => "order 0 (Gaussian baseline)",
         _ => $"order {PolynomialOrder}",
     };
-
-    /// <summary>
-    /// Aggregates the curves measured on several reference pairs as FakET's <c>aggregate(curves, order)</c>: each curve
-    /// is fitted by a polynomial of <paramref name="order"/> over the tilt index, and the fitted curves are averaged.
-    /// Order −1 averages the measured curves unfitted.
-    /// </summary>
-    public static NoiseProfile Aggregate(IReadOnlyList<NoiseCurves> measurements, int order, IReadOnlyList<double>? tiltAngles,
-        IEnumerable<HistoryEntry>? history = null)
-    {
-        if (measurements.Count == 0) throw new ArgumentException("At least one measurement is needed.", nameof(measurements));
-        int n = measurements[0].Count;
-        if (measurements.Any(m => m.Count != n))
-            throw new FakETException(ErrorIds.NoiseTiltCountMismatch, FailureKind.InvalidArgument,
-                $"The reference pairs have different numbers of tilts ({string.Join(", ", measurements.Select(m => m.Count))}); FakET aggregates curves over the tilt index, so all pairs need the same tilts.");
-        if (order < -1 || order >= n)
-            throw new FakETException(ErrorIds.NoisePolynomialOrderInvalid, FailureKind.InvalidArgument,
-                $"The polynomial order must be between −1 (no fit) and {n - 1} (one less than the {n} tilts), not {order}.");
-        var aggregated = new double[4][];
-        for (int c = 0; c < 4; c++)
-        {
-            var sum = new double[n];
-            foreach (var m in measurements)
-            {
-                var fitted = Polynomial.FitOverIndex(m.All[c], order);
-                for (int i = 0; i < n; i++) sum[i] += fitted[i];
-            }
-            aggregated[c] = sum.Select(v => v / measurements.Count).ToArray();
-        }
-        return new NoiseProfile(new NoiseCurves(aggregated[0], aggregated[1], aggregated[2], aggregated[3]), tiltAngles, order,
-            measurements, history);
-    }
 
     /// <summary>One line: <c>NoiseProfile 21 tilts  −60°…+60°  order 2, 1 pair  r 0.160…0.358  σ 0.935…0.992</c>.</summary>
     public override string ToString()

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using FakET.Stages;
 
 namespace FakET.Noise;
 
@@ -10,22 +11,15 @@ namespace FakET.Noise;
 /// Each tilt draws from its own random stream (seed, tilt index), so the result is the same bit for bit whatever
 /// the number of threads.
 /// </summary>
-public static class NoiseSynthesis
+public sealed class NoiseSynthesis : Stage<TiltSeries, NoiseOptions, TiltSeries>
 {
-    public const string Step = "Add-TiltNoise";
+    public override string Step => Steps.AddTiltNoise;
 
-    /// <summary>Adds noise to every tilt of <paramref name="clean"/>; returns a new series.</summary>
-    /// <param name="clean">Clean projections.</param>
-    /// <param name="profile">r and σ per tilt, and the target mean and std when no <paramref name="reference"/> is given.</param>
-    /// <param name="scale">s: 1 for the noisy series, 0.25 for the content series.</param>
-    /// <param name="seed">Seed of the noise.</param>
-    /// <param name="reference">When given, each output tilt gets this series' tilt mean and std instead of the profile's.</param>
-    public static TiltSeries Add(TiltSeries clean, NoiseProfile profile, double scale, int seed, TiltSeries? reference = null,
-        CancellationToken cancel = default, Action<int, int>? progress = null, int maxThreads = 0)
+    /// <summary>Adds noise to every tilt of <paramref name="clean"/>, in parallel; returns a new series.</summary>
+    protected override TiltSeries Execute(TiltSeries clean, NoiseOptions options, StageRun run)
     {
-        if (!double.IsFinite(scale) || scale < 0)
-            throw new FakETException(ErrorIds.NoiseScaleInvalid, FailureKind.InvalidArgument,
-                $"The noise scale must be a finite number ≥ 0 (1 for FakET's noisy series, 0.25 for its content series), not {scale.ToString(CultureInfo.InvariantCulture)}.");
+        var profile = options.Profile;
+        var reference = options.Reference;
         int n = clean.TiltCount;
         if (profile.TiltCount != n)
             throw new FakETException(ErrorIds.NoiseTiltCountMismatch, FailureKind.InvalidArgument,
@@ -37,6 +31,8 @@ public static class NoiseSynthesis
         var sigma = profile.Sigma;
         var targetMean = profile.ReferenceMean;
         var targetStd = profile.ReferenceStd;
+        double scale = options.Scale;
+        int seed = options.Seed;
         int plane = clean.Height * clean.Width;
         var output = new float[n][];
         SectionLoop.Run(n, i =>
@@ -57,22 +53,17 @@ public static class NoiseSynthesis
                 ArrayPool<double>.Shared.Return(work);
             }
             output[i] = tilt;
-        }, cancel, progress, maxThreads);
+        }, run.Cancel, run.Progress("tilt"), options.MaxThreads);
 
-        var parameters = new Dictionary<string, object?>
+        var decided = new Dictionary<string, object?>
         {
-            ["Scale"] = scale,
-            ["Seed"] = seed,
-            ["Profile"] = profile.ToString(),
             ["PolynomialOrder"] = profile.PolynomialOrder,
             ["R"] = r,
             ["Sigma"] = sigma,
             ["TargetMean"] = reference is null ? targetMean : null,
             ["TargetStd"] = reference is null ? targetStd : null,
-            ["Reference"] = reference?.ToString(),
         };
-        return new TiltSeries(output, clean.Height, clean.Width, clean.TiltAngles, clean.PixelSize,
-            clean.HistoryWith(HistoryEntry.Now(Step, Summary(scale, seed, profile.PolynomialOrder), parameters)));
+        return clean.Derive(output, run.Entry(Summary(scale, seed, profile.PolynomialOrder), decided));
     }
 
     /// <summary>How the history names the result: FakET's own words where they apply.</summary>
@@ -116,5 +107,29 @@ public static class NoiseSynthesis
         double xStd = Math.Sqrt(Math.Max(0, squares / n - xMean * xMean));
         double gain = xStd > 0 ? std / xStd : 0;
         for (int p = 0; p < n; p++) output[p] = (float)((work[p] - xMean) * gain + mean);
+    }
+}
+
+/// <summary>How <see cref="NoiseSynthesis"/> adds noise.</summary>
+public sealed record NoiseOptions : StageOptions
+{
+    /// <summary>r and σ per tilt, and the target mean and std when no <see cref="Reference"/> is given.</summary>
+    public required NoiseProfile Profile { get; init; }
+    /// <summary>s: 1 for FakET's noisy series, 0.25 for its content series.</summary>
+    public double Scale { get; init; } = 1;
+    /// <summary>Seed of the noise.</summary>
+    public int Seed { get; init; }
+    /// <summary>When given, each output tilt gets this series' tilt mean and std instead of the profile's.</summary>
+    public TiltSeries? Reference { get; init; }
+    /// <summary>Threads at most; 0 for every core. The result is the same for any number.</summary>
+    [NotInHistory]
+    public int MaxThreads { get; init; }
+
+    public override void Validate()
+    {
+        if (!double.IsFinite(Scale) || Scale < 0)
+            throw new FakETException(ErrorIds.NoiseScaleInvalid, FailureKind.InvalidArgument,
+                $"The noise scale must be a finite number ≥ 0 (1 for FakET's noisy series, 0.25 for its content series), not {Scale.ToString(CultureInfo.InvariantCulture)}.");
+        ArgumentNullException.ThrowIfNull(Profile);
     }
 }

@@ -60,12 +60,12 @@ public sealed class DensityMapShape : ParticleShape
         using (no_grad())
         {
             var map = empty(new long[] { 1, 1, nz, ny, nx }, float32);
-            var access = map.data<float>();
-            for (int z = 0; z < nz; z++) access.CopyFrom(sections[z], 0, (long)z * ny * nx);
+            var mapValues = Native.TensorData.Span(map);
+            for (int z = 0; z < nz; z++) sections[z].AsSpan().CopyTo(mapValues.Slice(z * ny * nx));
             var resampled = target.Zip(size).All(p => p.First <= p.Second)
                 ? nn.functional.adaptive_avg_pool3d(map, target)
                 : nn.functional.interpolate(map, target, mode: InterpolationMode.Trilinear, align_corners: false);
-            values = resampled.contiguous().data<float>().ToArray();
+            values = Native.TensorData.ToArray(resampled);
         }
         int mz = (int)target[0], my = (int)target[1], mx = (int)target[2];
         double max = values.Max();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FakET.Stages;
 
 namespace FakET.Phantom;
 
@@ -9,8 +10,8 @@ public sealed record ParticleClass(ParticleShape Shape, int Count, string? Name 
     public string DisplayName => Name ?? Shape.Name;
 }
 
-/// <summary>What New-Phantom makes: sizes in voxels, lengths in Å.</summary>
-public sealed record PhantomSpec
+/// <summary>How New-Phantom builds a specimen from its particle classes: sizes in voxels, lengths in Å.</summary>
+public sealed record PhantomSpec : StageOptions
 {
     public int Depth { get; init; } = 200;
     public int Height { get; init; } = 512;
@@ -18,7 +19,6 @@ public sealed record PhantomSpec
     public double VoxelSize { get; init; } = 10;
     /// <summary>Thickness in voxels of the specimen slab, centred in Z; everything lies inside it. 0: the whole depth.</summary>
     public int SlabThickness { get; init; }
-    public IReadOnlyList<ParticleClass> Classes { get; init; } = Array.Empty<ParticleClass>();
     /// <summary>Vesicles: spherical lipid bilayers, labelled in the class mask only (their centre is hollow).</summary>
     public int Membranes { get; init; }
     public double MembraneRadiusMin { get; init; } = 250;
@@ -32,6 +32,27 @@ public sealed record PhantomSpec
     public int Seed { get; init; }
     /// <summary>Random positions tried for each object before the slab counts as too full.</summary>
     public int Attempts { get; init; } = 2000;
+
+    /// <summary>Checks every size, count and length; the error names the one out of range.</summary>
+    public override void Validate()
+    {
+        var spec = this;
+        if (spec.Depth <= 0 || spec.Height <= 0 || spec.Width <= 0 || (long)spec.Height * spec.Width > Array.MaxLength)
+            throw Invalid($"The phantom's size must be positive; {spec.Depth}×{spec.Height}×{spec.Width} (Z×Y×X) was given.");
+        if (!(spec.VoxelSize > 0) || !double.IsFinite(spec.VoxelSize))
+            throw Invalid($"The voxel size must be a positive number of Å; {spec.VoxelSize} was given.");
+        if (spec.SlabThickness < 0 || spec.SlabThickness > spec.Depth)
+            throw Invalid($"The slab thickness must be between 1 and the depth ({spec.Depth} voxels); {spec.SlabThickness} was given.");
+        if (spec.Membranes < 0 || spec.Fiducials < 0)
+            throw Invalid("Particle, membrane and fiducial counts cannot be negative.");
+        if (!(spec.MembraneRadiusMin > 0) || spec.MembraneRadiusMax < spec.MembraneRadiusMin || !(spec.MembraneThickness > 0) || !(spec.FiducialRadius > 0))
+            throw Invalid("Membrane radii (min ≤ max), membrane thickness and fiducial radius must be positive numbers of Å.");
+        if (!double.IsFinite(spec.IceDensity) || spec.IceDensity < 0)
+            throw Invalid($"The ice density must be a number ≥ 0; {spec.IceDensity} was given.");
+        if (spec.Attempts < 1) throw Invalid("At least one placement attempt per object is needed.");
+
+        static FakETException Invalid(string message) => new(ErrorIds.PhantomInvalid, FailureKind.InvalidArgument, message);
+    }
 }
 
 /// <summary>
@@ -40,9 +61,9 @@ public sealed record PhantomSpec
 /// membranes, gold fiducials and ice. Exactly the requested counts are placed, or the build fails with
 /// <see cref="ErrorIds.PhantomSlabTooFull"/>.
 /// </summary>
-public static class PhantomBuilder
+public sealed class PhantomBuilder : Stage<IReadOnlyList<ParticleClass>, PhantomSpec, Volume>
 {
-    public const string Step = "New-Phantom";
+    public override string Step => Steps.NewPhantom;
     public const double LipidDensity = 0.9;
     public const double GoldDensity = 5.0;
     /// <summary>Above this fraction of the slab's volume, the requested objects cannot be placed at random.</summary>
@@ -52,15 +73,19 @@ public static class PhantomBuilder
 
     sealed record Item(Kind Kind, int Class, ParticleShape Shape, double Material);
 
-    public static Volume Build(PhantomSpec spec, CancellationToken cancel = default, Action<int, int>? progress = null)
+    /// <summary>Places exactly the classes' counts (plus the spec's membranes and fiducials); progress counts objects.</summary>
+    protected override Volume Execute(IReadOnlyList<ParticleClass> classes, PhantomSpec spec, StageRun run)
     {
-        Validate(spec);
+        if (classes.Any(c => c.Count < 0))
+            throw new FakETException(ErrorIds.PhantomInvalid, FailureKind.InvalidArgument, "Particle counts cannot be negative.");
+        var cancel = run.Cancel;
+        var progress = run.Progress("object");
         int nz = spec.Depth, ny = spec.Height, nx = spec.Width;
         int thickness = spec.SlabThickness == 0 ? nz : spec.SlabThickness;
         int slabLo = (nz - thickness) / 2, slabHi = slabLo + thickness - 1;
         double voxel = spec.VoxelSize;
 
-        var names = spec.Classes.Select(c => c.DisplayName).ToList();
+        var names = classes.Select(c => c.DisplayName).ToList();
         int membraneClass = 0, fiducialClass = 0;
         if (spec.Membranes > 0) { names.Add("membrane"); membraneClass = names.Count; }
         if (spec.Fiducials > 0) { names.Add("fiducial"); fiducialClass = names.Count; }
@@ -78,9 +103,9 @@ public static class PhantomBuilder
         }
         var fiducial = new Sphere(spec.FiducialRadius);
         for (int f = 0; f < spec.Fiducials; f++) items.Add(new Item(Kind.Fiducial, fiducialClass, fiducial, GoldDensity));
-        for (int k = 0; k < spec.Classes.Count; k++)
-            for (int i = 0; i < spec.Classes[k].Count; i++)
-                items.Add(new Item(Kind.Particle, k + 1, spec.Classes[k].Shape, 1.0));
+        for (int k = 0; k < classes.Count; k++)
+            for (int i = 0; i < classes[k].Count; i++)
+                items.Add(new Item(Kind.Particle, k + 1, classes[k].Shape, 1.0));
         // Largest first, as one packs a box; membranes before the particles that may sit inside them.
         items = items.OrderBy(i => i.Kind == Kind.Membrane ? 0 : 1).ThenByDescending(i => i.Shape.Radius).ToList();
 
@@ -163,28 +188,10 @@ public static class PhantomBuilder
         });
 
         var labels = new SampleLabels(classMask, instanceMask, names, particles);
-        var entry = HistoryEntry.Now(Step, Summary(spec, names, thickness), Parameters(spec, names, thickness));
+        var entry = run.Entry(Summary(spec, classes, thickness), Decided(classes, names, thickness));
         return new Volume(volume, ny, nx, voxel, new[] { entry }, labels);
     }
 
-    static void Validate(PhantomSpec spec)
-    {
-        if (spec.Depth <= 0 || spec.Height <= 0 || spec.Width <= 0 || (long)spec.Height * spec.Width > Array.MaxLength)
-            throw Invalid($"The phantom's size must be positive; {spec.Depth}×{spec.Height}×{spec.Width} (Z×Y×X) was given.");
-        if (!(spec.VoxelSize > 0) || !double.IsFinite(spec.VoxelSize))
-            throw Invalid($"The voxel size must be a positive number of Å; {spec.VoxelSize} was given.");
-        if (spec.SlabThickness < 0 || spec.SlabThickness > spec.Depth)
-            throw Invalid($"The slab thickness must be between 1 and the depth ({spec.Depth} voxels); {spec.SlabThickness} was given.");
-        if (spec.Classes.Any(c => c.Count < 0) || spec.Membranes < 0 || spec.Fiducials < 0)
-            throw Invalid("Particle, membrane and fiducial counts cannot be negative.");
-        if (!(spec.MembraneRadiusMin > 0) || spec.MembraneRadiusMax < spec.MembraneRadiusMin || !(spec.MembraneThickness > 0) || !(spec.FiducialRadius > 0))
-            throw Invalid("Membrane radii (min ≤ max), membrane thickness and fiducial radius must be positive numbers of Å.");
-        if (!double.IsFinite(spec.IceDensity) || spec.IceDensity < 0)
-            throw Invalid($"The ice density must be a number ≥ 0; {spec.IceDensity} was given.");
-        if (spec.Attempts < 1) throw Invalid("At least one placement attempt per object is needed.");
-
-        static FakETException Invalid(string message) => new(ErrorIds.PhantomInvalid, FailureKind.InvalidArgument, message);
-    }
 
     /// <summary>Every object's bounding sphere must fit inside the volume and the slab.</summary>
     static void CheckFits(PhantomSpec spec, List<Item> items, List<string> names, int thickness, int slabLo, int slabHi)
@@ -294,28 +301,22 @@ public static class PhantomBuilder
         }
     }
 
-    static string Summary(PhantomSpec spec, List<string> names, int thickness)
+    static string Summary(PhantomSpec spec, IReadOnlyList<ParticleClass> classes, int thickness)
     {
-        var parts = spec.Classes.Select(c => $"{c.Count} {c.DisplayName}").ToList();
+        var parts = classes.Select(c => $"{c.Count} {c.DisplayName}").ToList();
         if (spec.Membranes > 0) parts.Add($"{spec.Membranes} membrane{(spec.Membranes == 1 ? "" : "s")}");
         if (spec.Fiducials > 0) parts.Add($"{spec.Fiducials} fiducial{(spec.Fiducials == 1 ? "" : "s")}");
         return $"phantom: {(parts.Count == 0 ? "empty" : string.Join(", ", parts))} in a {thickness}-voxel slab (seed {spec.Seed})";
     }
 
-    static Dictionary<string, object?> Parameters(PhantomSpec spec, List<string> names, int thickness) => new()
+    /// <summary>What the history adds to the spec: the classes placed (with the membrane and fiducial classes the
+    /// build added), their counts and sources, the slab it chose, and how the particle table's angles read.</summary>
+    static Dictionary<string, object?> Decided(IReadOnlyList<ParticleClass> classes, List<string> names, int thickness) => new()
     {
-        ["Size"] = new[] { spec.Depth, spec.Height, spec.Width },
-        ["VoxelSize"] = spec.VoxelSize,
         ["SlabThickness"] = thickness,
         ["Classes"] = names.ToArray(),
-        ["Counts"] = spec.Classes.Select(c => c.Count).ToArray(),
-        ["ClassSources"] = spec.Classes.Select(c => c.Source ?? "built-in").ToArray(),
-        ["Membranes"] = spec.Membranes,
-        ["MembraneRadius"] = new[] { spec.MembraneRadiusMin, spec.MembraneRadiusMax },
-        ["Fiducials"] = spec.Fiducials,
-        ["FiducialRadius"] = spec.FiducialRadius,
-        ["IceDensity"] = spec.IceDensity,
-        ["Seed"] = spec.Seed,
+        ["Counts"] = classes.Select(c => c.Count).ToArray(),
+        ["ClassSources"] = classes.Select(c => c.Source ?? "built-in").ToArray(),
         ["EulerConvention"] = SampleLabels.EulerConvention,
     };
 

@@ -1,5 +1,6 @@
 using FakET.Native;
 using TorchSharp;
+using FakET.Stages;
 using static TorchSharp.torch;
 
 namespace FakET.Projection;
@@ -15,45 +16,34 @@ namespace FakET.Projection;
 /// contiguous values. Memory stays bounded: one block of Y slices and the matrices of a group of tilts are
 /// held at a time; no rotated copy of the volume is ever made.
 /// </remarks>
-public static class ForwardProjector
+public sealed class ForwardProjector : Stage<Volume, ProjectionOptions, TiltSeries>
 {
     /// <summary>Bytes a block of Y slices (laid out as Z·X × B) may take.</summary>
     public const long DefaultBlockBytes = 128L << 20;
     /// <summary>Bytes the sparse matrices of the tilts processed together may take.</summary>
     public const long DefaultMatrixBytes = 768L << 20;
 
-    /// <summary>The history step name of a projection.</summary>
-    public const string Step = "New-TiltSeries";
+    public override string Step => Steps.NewTiltSeries;
 
     /// <summary>
-    /// Projects <paramref name="volume"/> at the given angles into a tilt series sorted by angle, with the voxel size as
+    /// Projects <paramref name="volume"/> at the options' angles into a tilt series sorted by angle, with the voxel size as
     /// pixel size. When the angles come in another order (e.g. dose-symmetric), that order is the series'
     /// acquisition order and stays in its history.
     /// </summary>
-    /// <param name="detectorWidth">Detector pixels; <c>null</c> for the volume width (FakET's default).</param>
-    /// <param name="dose">FakET's dose: each value is dose − line sum, so 0 (the default) makes dense matter dark;
-    /// <c>null</c> keeps the plain line sums.</param>
-    public static TiltSeries Project(Volume volume, IReadOnlyList<double> angles, int? detectorWidth = null, double? dose = 0,
-        CancellationToken cancel = default, Action<int, int>? progress = null)
+    protected override TiltSeries Execute(Volume volume, ProjectionOptions options, StageRun run)
     {
-        ArgumentNullException.ThrowIfNull(volume);
-        ArgumentNullException.ThrowIfNull(angles);
+        var angles = options.TiltAngles;
         var sorted = angles.Order().ToArray();
-        for (int i = 1; i < sorted.Length; i++)
-            if (sorted[i] == sorted[i - 1])
-                throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument,
-                    $"The tilt angle {sorted[i]}° is given twice; give each angle once.");
-        int width = detectorWidth ?? volume.Width;
-        var images = ProjectImages(volume, sorted, width, dose, cancel, progress);
+        int width = options.DetectorWidth ?? volume.Width;
+        double? dose = options.Dose;
+        var images = ProjectImages(volume, sorted, width, dose, run.Cancel, run.Progress("tilt of a block of Y slices,"));
         bool reordered = !angles.SequenceEqual(sorted);
-        string range = sorted.Length == 0 ? "" : $"{TiltSeries.Degrees(sorted[0])}…{TiltSeries.Degrees(sorted[^1])}";
-        var entry = HistoryEntry.Now(Step,
+        string range = $"{TiltSeries.Degrees(sorted[0])}…{TiltSeries.Degrees(sorted[^1])}";
+        var entry = run.Entry(
             $"projected {sorted.Length} tilts {range}{(reordered ? " (acquisition order kept)" : "")}{(dose is null ? ", line sums" : "")}",
             new Dictionary<string, object?>
             {
-                ["TiltAngles"] = angles.ToArray(),
                 ["DetectorWidth"] = width,
-                ["Dose"] = dose,
                 ["PixelSize"] = volume.VoxelSize,
                 ["Geometry"] = "scikit-image radon per Y slice, circle=False, centre-cropped (FakET radon_3d)",
             });
@@ -78,7 +68,7 @@ public static class ForwardProjector
         long sliceValues = (long)nz * nx;
         int block = (int)Math.Clamp(blockBytes / (4 * sliceValues), 1, ny);
         int blocks = (ny + block - 1) / block;
-        var device = cuda.is_available() ? CUDA : CPU;
+        var device = ComputeDevices.Resolve(ComputeDevice.Auto);
         // The output, one block of Y slices (staged and laid out: about three copies) and one group of tilts' matrices
         // (a tilt's has at most 4 bilinear entries of 8 bytes per voxel of a slice; a group stops once over the budget).
         long tiltMatrix = 32 * sliceValues;
@@ -102,9 +92,8 @@ public static class ForwardProjector
             {
                 cancel.ThrowIfCancellationRequested();
                 var matrix = RayMatrix.Build(geometry, angles[first + bags.Count]);
-                bags.Add((tensor(matrix.Columns, dtype: int32, device: device),
-                    tensor(matrix.Offsets.AsSpan(0, w).ToArray(), dtype: int32, device: device),
-                    tensor(matrix.Weights, device: device)));
+                bags.Add((TensorData.Upload(matrix.Columns, device), TensorData.Upload(matrix.Offsets[..w], device),
+                    TensorData.Upload(matrix.Weights, device)));
                 bytes += matrix.Bytes;
             }
 
@@ -121,8 +110,7 @@ public static class ForwardProjector
                     using var tiltScope = NewDisposeScope();
                     var projected = sum.call(bags[k].Columns, bags[k].Offsets, bags[k].Weights); // (w, rows)
                     if (dose is { } d) projected = projected.neg().add_(d);
-                    var image = projected.t().contiguous().cpu();
-                    image.data<float>().CopyTo(output[first + k].AsSpan(y0 * w, rows * w), 0, 0);
+                    TensorData.CopyTo(projected.t(), output[first + k].AsSpan(y0 * w, rows * w));
                     progress?.Invoke(++done, steps);
                 }
             }
@@ -136,9 +124,34 @@ public static class ForwardProjector
     {
         int nz = volume.Depth, nx = volume.Width;
         var staged = empty(new long[] { nz, rows, nx }, float32);
-        var access = staged.data<float>();
+        var values = TensorData.Span(staged);
         for (int z = 0; z < nz; z++)
-            access.CopyFrom(volume.Section(z).AsSpan(y0 * nx, rows * nx), 0, (long)z * rows * nx);
+            volume.Section(z).AsSpan(y0 * nx, rows * nx).CopyTo(values.Slice(z * rows * nx));
         return staged.to(device).permute(0, 2, 1).contiguous().view(nz * (long)nx, rows);
+    }
+}
+
+/// <summary>How <see cref="ForwardProjector"/> projects.</summary>
+public sealed record ProjectionOptions : StageOptions
+{
+    /// <summary>Tilt angles in degrees, in acquisition order; the series is sorted by angle.</summary>
+    public required IReadOnlyList<double> TiltAngles { get; init; }
+    /// <summary>Detector pixels; <c>null</c> for the volume width (FakET's default).</summary>
+    public int? DetectorWidth { get; init; }
+    /// <summary>FakET's dose: each value is dose − line sum, so 0 (the default) makes dense matter dark; <c>null</c> keeps
+    /// the plain line sums.</summary>
+    public double? Dose { get; init; } = 0;
+
+    public override void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(TiltAngles);
+        if (TiltAngles.Count == 0) throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument, "Give at least one tilt angle.");
+        if (TiltAngles.Any(a => !double.IsFinite(a)))
+            throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument, "Tilt angles must be finite numbers of degrees.");
+        var sorted = TiltAngles.Order().ToArray();
+        for (int i = 1; i < sorted.Length; i++)
+            if (sorted[i] == sorted[i - 1])
+                throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument,
+                    $"The tilt angle {sorted[i]}° is given twice; give each angle once.");
     }
 }

@@ -93,8 +93,8 @@ internal sealed class BackProjector
     {
         int w = _g.Width, n = _g.TiltCount;
         using var sum = nn.EmbeddingBag_from_pretrained(table, freeze: true, mode: EmbeddingBagMode.Sum, device: Device);
-        using var allTaps = torch.from_array(_taps);
-        using var allWeights = torch.from_array(_weights);
+        using var allTaps = TensorData.Wrap(_taps);
+        using var allWeights = TensorData.Wrap(_weights);
         ForEachChunk((z0, z1) =>
         {
             long used = (long)(z1 - z0) * w * 2 * n;
@@ -109,9 +109,9 @@ internal sealed class BackProjector
     {
         int w = _g.Width;
         var result = torch.zeros(new long[] { _g.TableRows, rows }, device: Device);
-        using var starts = torch.from_array(_rayStarts);
-        using var allEntries = torch.from_array(_entries);
-        using var allWeights = torch.from_array(_entryWeights);
+        using var starts = TensorData.Wrap(_rayStarts);
+        using var allEntries = TensorData.Wrap(_entries);
+        using var allWeights = TensorData.Wrap(_entryWeights);
         ForEachChunk((z0, z1) =>
         {
             int count = GroupByRay(z1 - z0);

@@ -1,3 +1,4 @@
+using FakET.Native;
 using TorchSharp;
 
 namespace FakET.Reconstruction;
@@ -13,8 +14,8 @@ internal static class FilteredBackProjection
         CancellationToken cancel, Action<int, int>? progress)
     {
         var g = projector.Geometry;
-        using var response = torch.tensor(FourierFilter.RealResponse(filter, g.PaddedLength, Math.PI / (2.0 * g.TiltCount)),
-            device: projector.Device);
+        using var response = TensorData.Upload(FourierFilter.RealResponse(filter, g.PaddedLength, Math.PI / (2.0 * g.TiltCount)),
+            projector.Device);
         for (int y0 = 0; y0 < g.Height; y0 += g.BlockRows)
         {
             cancel.ThrowIfCancellationRequested();

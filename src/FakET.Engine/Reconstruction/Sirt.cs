@@ -1,3 +1,4 @@
+using FakET.Native;
 using TorchSharp;
 
 namespace FakET.Reconstruction;
@@ -14,8 +15,8 @@ internal static class Sirt
     {
         var g = projector.Geometry;
         var (rays, voxels) = projector.Weights();
-        using var rayScale = torch.tensor(rays.Select(r => r > 0 ? (float)(1 / r) : 0f).ToArray(), device: projector.Device).unsqueeze(1);
-        using var voxelScale = torch.tensor(voxels.Select(v => v > 0 ? (float)(1 / v) : 0f).ToArray(), device: projector.Device).unsqueeze(1);
+        using var rayScale = TensorData.Upload(rays.Select(r => r > 0 ? (float)(1 / r) : 0f).ToArray(), projector.Device).unsqueeze(1);
+        using var voxelScale = TensorData.Upload(voxels.Select(v => v > 0 ? (float)(1 / v) : 0f).ToArray(), projector.Device).unsqueeze(1);
         for (int y0 = 0; y0 < g.Height; y0 += g.BlockRows)
         {
             cancel.ThrowIfCancellationRequested();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FakET.Native;
+using FakET.Stages;
 using TorchSharp;
 
 namespace FakET.Reconstruction;
@@ -14,7 +15,7 @@ public enum ReconstructionMethod
 }
 
 /// <summary>How <see cref="Tomography.Reconstruct"/> reconstructs.</summary>
-public sealed record TomogramOptions
+public sealed record TomogramOptions : StageOptions
 {
     /// <summary>Z size of the tomogram in (binned) voxels; <c>null</c> for the (binned) width.</summary>
     public int? Thickness { get; init; }
@@ -36,7 +37,15 @@ public sealed record TomogramOptions
 
     /// <summary>About how much memory one block of Y slices may use for its projections and its work.
     /// Larger blocks repeat less work; smaller ones use less memory.</summary>
+    [NotInHistory]
     public long BlockBytes { get; init; } = 256L << 20;
+
+    public override void Validate()
+    {
+        if (Method == ReconstructionMethod.Sirt && Iterations < 1)
+            throw new FakETException(ErrorIds.ReconstructionParameterInvalid, FailureKind.InvalidArgument,
+                $"SIRT needs at least 1 iteration (it was {Iterations}).");
+    }
 }
 
 /// <summary>
@@ -48,25 +57,18 @@ public sealed record TomogramOptions
 /// (integer halves), with linear interpolation between detector pixels and zero outside the detector. The work runs
 /// through TorchSharp in blocks of Y slices, so memory beyond the input and the output stays bounded.
 /// </remarks>
-public static class Tomography
+public sealed class Tomography : Stage<TiltSeries, TomogramOptions, Volume>
 {
-    /// <summary>The step name recorded in the history.</summary>
-    public const string Step = "New-Tomogram";
+    public override string Step => Steps.NewTomogram;
 
-    /// <summary>Reconstructs a tomogram. The series is not changed.</summary>
-    /// <param name="progress">Called after each block with (Y slices done, Y slices in all).</param>
+    /// <summary>Reconstructs a tomogram; progress counts Y slices. The series is not changed.</summary>
     /// <exception cref="FakETException">Unknown or mismatched tilt angles, a bin larger than the image, or a bad thickness or iteration count.</exception>
-    public static Volume Reconstruct(TiltSeries series, TomogramOptions? options = null, CancellationToken cancel = default,
-        Action<int, int>? progress = null)
+    protected override Volume Execute(TiltSeries series, TomogramOptions options, StageRun run)
     {
-        ArgumentNullException.ThrowIfNull(series);
-        options ??= new TomogramOptions();
         var angles = AnglesFor(series, options.TiltAngles);
-        if (options.Method == ReconstructionMethod.Sirt && options.Iterations < 1)
-            throw new FakETException(ErrorIds.ReconstructionParameterInvalid, FailureKind.InvalidArgument,
-                $"SIRT needs at least 1 iteration (it was {options.Iterations}).");
         var geometry = Geometry.For(series, options);
-        cancel.ThrowIfCancellationRequested();
+        var cancel = run.Cancel;
+        var progress = run.Progress("Y slice");
         MemoryBudget.Require((long)geometry.Thickness * geometry.Height * geometry.Width * sizeof(float) + options.BlockBytes,
             $"New-Tomogram needs the {geometry.Thickness}×{geometry.Height}×{geometry.Width} output volume (4 bytes a voxel) and one block of work",
             "Reconstruct fewer slices (-Thickness) or bin (-Bin 2).");
@@ -84,16 +86,21 @@ public static class Tomography
                 FilteredBackProjection.Run(projector, series, options.Filter, sections, cancel, progress);
         }
 
-        var parameters = new Dictionary<string, object?> { ["Method"] = options.Method.ToString().ToUpperInvariant() };
-        if (options.Method == ReconstructionMethod.Sirt) parameters["Iterations"] = options.Iterations;
-        else parameters["Filter"] = options.Filter.ToString();
-        parameters["Thickness"] = geometry.Thickness;
-        parameters["Bin"] = options.Bin;
-        parameters["Binning"] = options.Bin > 1 ? "average" : "none";
-        parameters["VoxelSize"] = geometry.VoxelSize;
-        parameters["TiltAngles"] = angles.ToArray();
-        var entry = HistoryEntry.Now(Step, Summary(options), parameters);
-        return new Volume(sections, geometry.Height, geometry.Width, geometry.VoxelSize, series.HistoryWith(entry));
+        // What the reconstruction decided: the method as the field writes it, the thickness and voxel size it chose,
+        // the angles it used; a filter is only recorded for FBP and iterations only for SIRT.
+        var decided = new Dictionary<string, object?>
+        {
+            ["Method"] = options.Method.ToString().ToUpperInvariant(),
+            ["Thickness"] = geometry.Thickness,
+            ["Binning"] = options.Bin > 1 ? "average" : "none",
+            ["VoxelSize"] = geometry.VoxelSize,
+            ["TiltAngles"] = angles.ToArray(),
+        };
+        var entry = run.Entry(Summary(options), decided, options.Method == ReconstructionMethod.Sirt ? "Filter" : "Iterations");
+        return new Volume(sections, geometry.Height, geometry.Width, geometry.VoxelSize, series.HistoryWith(entry))
+        {
+            Origin = (series.Origin.X, series.Origin.Y, 0),
+        };
     }
 
     static string Summary(TomogramOptions options)

@@ -3,6 +3,7 @@ using FakET.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using FakET.Stages;
 
 namespace FakET.StyleTransfer;
 
@@ -19,46 +20,31 @@ namespace FakET.StyleTransfer;
 /// <item>the result's three channels are averaged, and each output tilt gets the mean and standard
 /// deviation of the corresponding (unscaled) style tilt.</item>
 /// </list>
-/// The network is built once and used for every tilt; tilts go through it in batches (each tilt's loss is
-/// its own, so batching changes nothing); style Gram matrices and content activations are computed without
-/// autograd, through a one-channel first convolution. On the CPU, small batches run on several threads at once
-/// (one per libtorch thread, see <see cref="TorchWorkers"/>); large ones one at a time with all threads.
+/// The network is built once per stage and used for every tilt and every run with the same layers and pooling; tilts go
+/// through it in batches (each tilt's loss is its own, so batching changes nothing); style Gram matrices and content
+/// activations are computed without autograd, through a one-channel first convolution. On the CPU, small batches run on
+/// several threads at once (one per libtorch thread, see <see cref="TorchWorkers"/>); large ones one at a time with all threads.
+/// The stage owns the network's tensors (on the GPU, device memory): dispose it when done.
 /// </summary>
-public sealed class NeuralStyleTransfer
+public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSettings, TiltSeries>, IDisposable
 {
-    /// <summary>The step's name in the history.</summary>
-    public const string StepName = "Invoke-StyleTransfer";
     const float LossEpsilon = 1e-8f;
     const double AdamBeta1 = 0.9, AdamBeta2 = 0.999, AdamEpsilon = 1e-8;
 
-    readonly VggNetwork _network;
-    readonly StyleTransferSettings _settings;
-    readonly (int Layer, double Weight)[] _contentTerms, _styleTerms;
-    readonly int _contentDepth, _styleDepth, _depth;
+    VggNetwork? _network;
+    StyleTransferSettings _settings = new();
+    (int Layer, double Weight)[] _contentTerms = Array.Empty<(int, double)>(), _styleTerms = Array.Empty<(int, double)>();
+    int _contentDepth, _styleDepth, _depth;
 
-    /// <param name="weights">VGG-19 weights reaching at least <see cref="StyleTransferSettings.DeepestLayer"/>.</param>
-    /// <param name="settings">The algorithm's settings.</param>
+    /// <param name="weights">VGG-19 weights reaching at least the deepest layer the runs' settings need.</param>
     /// <param name="device">Where to compute.</param>
-    public NeuralStyleTransfer(Vgg19Weights weights, StyleTransferSettings settings, ComputeDevice device = ComputeDevice.Auto)
+    public NeuralStyleTransfer(Vgg19Weights weights, ComputeDevice device = ComputeDevice.Auto)
     {
-        settings.Validate();
-        _settings = settings;
         Weights = weights;
         Device = ComputeDevices.Resolve(device);
-        var contentWeights = StyleTransferSettings.Normalised(settings.ContentLayerWeights);
-        var styleWeights = StyleTransferSettings.Normalised(settings.StyleLayerWeights);
-        _contentTerms = settings.ContentLayers.Select((l, i) => (l, contentWeights[i] * settings.ContentWeight)).ToArray();
-        _styleTerms = settings.StyleLayers.Select((l, i) => (l, styleWeights[i])).ToArray();
-        // Depths as the published code runs its forward passes: content targets through the deepest content
-        // layer, style targets through the deepest style layer, the image through the deepest of all.
-        _contentDepth = settings.ContentLayers.Max();
-        _styleDepth = settings.StyleLayers.Max();
-        _depth = settings.DeepestLayer;
-        if (weights.Depth < _depth)
-            throw new FakETException(ErrorIds.StyleTransferInvalidSetting, FailureKind.InvalidArgument,
-                $"The weights reach layer {weights.Depth}, but the losses need layer {_depth}.");
-        _network = VggNetwork.Shared(weights, _depth, settings.Pooling, Device, channelsLast: Device.type == DeviceType.CPU);
     }
+
+    public override string Step => Steps.InvokeStyleTransfer;
 
     /// <summary>The weights in use.</summary>
     public Vgg19Weights Weights { get; }
@@ -67,22 +53,62 @@ public sealed class NeuralStyleTransfer
 
     bool HasContentLoss => _contentTerms.Any(t => t.Weight != 0);
 
-    /// <summary>
-    /// Styles <paramref name="content"/> like <paramref name="style"/>, starting from <paramref name="init"/> (or from
-    /// the content). The three series must agree in tilt count and size. Only tilts
-    /// <paramref name="range"/>.First to .Last (inclusive) are processed and returned; the [0, 1] scaling still uses
-    /// each whole series. <paramref name="progress"/> is called with (tilts done, tilts to do) for each tilt of a finished batch;
-    /// <paramref name="cancel"/> is checked between batches, and a cancelled run returns nothing.
-    /// </summary>
-    public TiltSeries Run(TiltSeries content, TiltSeries style, TiltSeries? init = null, (int First, int Last)? range = null,
-        Action<int, int>? progress = null, CancellationToken cancel = default)
+    /// <summary>Takes <paramref name="settings"/> for the next run: the loss terms, and the network for their depth and
+    /// pooling (kept from the last run when those did not change, else the old one is released and a new one built).</summary>
+    void Prepare(StyleTransferSettings settings)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int depth = settings.DeepestLayer;
+        if (Weights.Depth < depth)
+            throw new FakETException(ErrorIds.StyleTransferInvalidSetting, FailureKind.InvalidArgument,
+                $"The weights reach layer {Weights.Depth}, but the losses need layer {depth}.");
+        _settings = settings;
+        var contentWeights = StyleTransferSettings.Normalised(settings.ContentLayerWeights);
+        var styleWeights = StyleTransferSettings.Normalised(settings.StyleLayerWeights);
+        _contentTerms = settings.ContentLayers.Select((l, i) => (l, contentWeights[i] * settings.ContentWeight)).ToArray();
+        _styleTerms = settings.StyleLayers.Select((l, i) => (l, styleWeights[i])).ToArray();
+        // Depths as the published code runs its forward passes: content targets through the deepest content
+        // layer, style targets through the deepest style layer, the image through the deepest of all.
+        _contentDepth = settings.ContentLayers.Max();
+        _styleDepth = settings.StyleLayers.Max();
+        _depth = depth;
+        if (_network is { } held && held.Depth == depth && held.Pooling == settings.Pooling) return;
+        _network?.Dispose();
+        _network = null;
+        _network = new VggNetwork(Weights, depth, settings.Pooling, Device, channelsLast: Device.type == DeviceType.CPU);
+    }
+
+    bool _disposed;
+
+    /// <summary>Releases the network's tensors (device memory on a GPU). Runs after this throw.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _network?.Dispose();
+        _network = null;
+    }
+
+    /// <summary>
+    /// Styles <paramref name="content"/> like the settings' style series, starting from their init series (or from
+    /// the content). The three series must agree in tilt count and size. Only the settings' tilt range (inclusive) is
+    /// processed and returned; the [0, 1] scaling still uses each whole series. Progress counts tilts of finished
+    /// batches; cancellation is checked between batches and between the network's layers, and a cancelled run returns nothing.
+    /// </summary>
+    protected override TiltSeries Execute(TiltSeries content, StyleTransferSettings settings, StageRun run)
+    {
+        var style = settings.Style!;
+        var init = settings.Init;
+        var cancel = run.Cancel;
+        var progress = run.Progress("tilt");
         CheckAgree(content, style, "style");
         if (init is not null) CheckAgree(content, init, "init");
-        var (first, last) = range ?? (0, content.TiltCount - 1);
+        var (first, last) = settings.TiltRange ?? (0, content.TiltCount - 1);
         if (first < 0 || last < first || last >= content.TiltCount)
             throw new FakETException(ErrorIds.TiltRangeInvalid, FailureKind.InvalidArgument,
                 $"TiltRange {first},{last} is not within the series' tilts 0 to {content.TiltCount - 1} (first, last; inclusive).");
+        Prepare(settings);
+        var network = _network!;
 
         int end = _settings.Scale ?? Math.Max(content.Height, content.Width);
         var scales = StyleTransferSettings.Scales(_settings.MinScale ?? end, end);
@@ -109,9 +135,9 @@ public sealed class NeuralStyleTransfer
         {
             int start = k * batch, n = Math.Min(batch, count - start), tilt = first + start;
             using var scope = torch.NewDisposeScope();
-            var styled = StyleBatch(
+            var styled = StyleBatch(network,
                 Batch(content, tilt, n, contentRange), Batch(style, tilt, n, styleRange), Batch(init ?? content, tilt, n, initRange),
-                sizes, styleSizes);
+                sizes, styleSizes, cancel);
             return CopyOut(styled);
         }, (k, tilts) =>
         {
@@ -124,18 +150,17 @@ public sealed class NeuralStyleTransfer
             }
         }, cancel);
 
-        var angles = content.TiltAngles?.Skip(first).Take(count).ToArray();
-        double pixelSize = content.PixelSize * content.Width / outW;
-        var parameters = _settings.ToHistory();
-        parameters["Weights"] = Weights.Description;
-        parameters["WeightsPath"] = Weights.Path;
-        parameters["Init"] = init is null ? "content" : "given";
-        parameters["Style"] = style.Provenance;
-        parameters["TiltRange"] = new[] { first, last };
-        parameters["Device"] = Device.type.ToString();
+        var decided = new Dictionary<string, object?>
+        {
+            ["Weights"] = Weights.Description,
+            ["WeightsPath"] = Weights.Path,
+            ["Init"] = init is null ? "content" : "given",
+            ["TiltRange"] = new[] { first, last },
+            ["Device"] = Device.type.ToString(),
+        };
         string summary = string.Create(CultureInfo.InvariantCulture,
             $"styled ({(Weights.IsRandom ? Weights.Description : "VGG-19 " + Weights.Sha256![..12])}; {_settings.InitialIterations} it)");
-        return new TiltSeries(output, outH, outW, angles, pixelSize, content.HistoryWith(HistoryEntry.Now(StepName, summary, parameters)));
+        return content.Derive(output, run.Entry(summary, decided), (first, count), outH, outW, content.PixelSize * content.Width / outW);
     }
 
     /// <summary>
@@ -221,7 +246,7 @@ public sealed class NeuralStyleTransfer
     {
         var parts = new Tensor[n];
         for (int i = 0; i < n; i++)
-            parts[i] = torch.from_array(series.Tilt(first + i)).view(1, 1, series.Height, series.Width);
+            parts[i] = TensorData.Wrap(series.Tilt(first + i), 1, 1, series.Height, series.Width);
         var batch = (n == 1 ? parts[0].clone() : torch.cat(parts, 0)).to(Device);
         return batch.sub_(unit.Min).div_(unit.Range);
     }
@@ -234,7 +259,8 @@ public sealed class NeuralStyleTransfer
     }
 
     /// <summary>Styles one batch; returns the (n, H, W) channel mean of the averaged iterate, clamped to [0, 1].</summary>
-    Tensor StyleBatch(Tensor content, Tensor style, Tensor init, IReadOnlyList<(int H, int W)> sizes, IReadOnlyList<(int H, int W)> styleSizes)
+    Tensor StyleBatch(VggNetwork network, Tensor content, Tensor style, Tensor init, IReadOnlyList<(int H, int W)> sizes,
+        IReadOnlyList<(int H, int W)> styleSizes, CancellationToken cancel)
     {
         var image = Resize(init, sizes[0]).expand(-1, 3, -1, -1).contiguous();
         Tensor? m = null, v = null;
@@ -253,7 +279,8 @@ public sealed class NeuralStyleTransfer
             // full-size gradient through the scaled MSE. The same holds for a style equal to the start.
             bool startIsContent = s == 0 && HasContentLoss && SameImages(image, scaledContent);
             bool startIsStyle = s == 0 && SameImages(image, scaledStyle);
-            var (contentTargets, styleTargets) = Targets(scaledContent, scaledStyle, startIsContent ? image : null, startIsStyle ? image : null);
+            var (contentTargets, styleTargets) = Targets(network, scaledContent, scaledStyle, startIsContent ? image : null,
+                startIsStyle ? image : null, cancel);
             if (m is null || v is null)
             {
                 m = torch.zeros_like(image);
@@ -270,7 +297,7 @@ public sealed class NeuralStyleTransfer
             {
                 using (var iterationScope = torch.NewDisposeScope())
                 {
-                    var loss = Loss(image, contentTargets, styleTargets);
+                    var loss = Loss(network, image, contentTargets, styleTargets, cancel);
                     loss.backward();
                 }
                 using (torch.no_grad())
@@ -311,7 +338,8 @@ public sealed class NeuralStyleTransfer
     /// (<paramref name="styleAsImage"/>), the content (style) activations come from that RGB image, through exactly
     /// the pass the optimised image takes. Style activations are reduced to Gram matrices as soon as they are final,
     /// so only the content activations are kept.</summary>
-    (Dictionary<int, Tensor> Content, Dictionary<int, Tensor> Style) Targets(Tensor content, Tensor style, Tensor? contentAsImage, Tensor? styleAsImage)
+    (Dictionary<int, Tensor> Content, Dictionary<int, Tensor> Style) Targets(VggNetwork network, Tensor content, Tensor style,
+        Tensor? contentAsImage, Tensor? styleAsImage, CancellationToken cancel)
     {
         using var _ = torch.no_grad();
         var contentFeatures = new Dictionary<int, Tensor>();
@@ -342,20 +370,20 @@ public sealed class NeuralStyleTransfer
         {
             int shared = Math.Min(_contentDepth, _styleDepth);
             // Content activations stay views of the shared batch, so the in-place ReLU after a convolution reaches them.
-            var both = _network.Run(torch.cat(new[] { content, style }, 0), 0, shared, (i, x) =>
+            var both = network.Run(torch.cat(new[] { content, style }, 0), 0, shared, (i, x) =>
             {
                 TakeGrams(i, x.narrow(0, n, n));
                 foreach (var (layer, _) in _contentTerms)
                     if (ObservedAt(layer, _contentDepth) == i) contentFeatures[layer] = x.narrow(0, 0, n);
                 return false;
-            });
-            if (_contentDepth > shared) _network.Run(both.narrow(0, 0, n), shared + 1, _contentDepth, KeepContent);
-            if (_styleDepth > shared) _network.Run(both.narrow(0, n, n), shared + 1, _styleDepth, TakeGrams);
+            }, cancel);
+            if (_contentDepth > shared) network.Run(both.narrow(0, 0, n), shared + 1, _contentDepth, KeepContent, cancel);
+            if (_styleDepth > shared) network.Run(both.narrow(0, n, n), shared + 1, _styleDepth, TakeGrams, cancel);
         }
         else
         {
-            if (withContent) _network.Run(contentAsImage?.detach() ?? content, 0, _contentDepth, KeepContent);
-            _network.Run(styleAsImage?.detach() ?? style, 0, _styleDepth, TakeGrams);
+            if (withContent) network.Run(contentAsImage?.detach() ?? content, 0, _contentDepth, KeepContent, cancel);
+            network.Run(styleAsImage?.detach() ?? style, 0, _styleDepth, TakeGrams, cancel);
         }
         return (contentFeatures, grams);
     }
@@ -366,7 +394,8 @@ public sealed class NeuralStyleTransfer
 
     /// <summary>The summed loss of every tilt in the batch (each tilt's loss depends on that tilt only). Each term is
     /// formed as soon as its activation is final, so no activation is held beyond what autograd keeps.</summary>
-    Tensor Loss(Tensor image, Dictionary<int, Tensor> contentTargets, Dictionary<int, Tensor> styleTargets)
+    Tensor Loss(VggNetwork network, Tensor image, Dictionary<int, Tensor> contentTargets, Dictionary<int, Tensor> styleTargets,
+        CancellationToken cancel)
     {
         Tensor? total = null;
         void Add(Tensor perTilt, double weight)
@@ -374,14 +403,14 @@ public sealed class NeuralStyleTransfer
             var term = perTilt.mul(weight);
             total = total is null ? term : total.add_(term);
         }
-        _network.Run(image, 0, _depth, (i, x) =>
+        network.Run(image, 0, _depth, (i, x) =>
         {
             foreach (var (layer, weight) in _contentTerms)
                 if (weight != 0 && ObservedAt(layer, _depth) == i) Add(ScaledMse(x, contentTargets[layer]), weight);
             foreach (var (layer, weight) in _styleTerms)
                 if (ObservedAt(layer, _depth) == i) Add(ScaledMse(Gram(x), styleTargets[layer]), weight);
             return false;
-        });
+        }, cancel);
         if (_settings.TvWeight != 0) Add(TotalVariation(image), _settings.TvWeight);
         return total!.sum();
     }
@@ -430,7 +459,7 @@ public sealed class NeuralStyleTransfer
         for (int i = 0; i < output.Length; i++)
         {
             output[i] = new float[h * w];
-            using var target = torch.from_array(output[i]).view(h, w);
+            using var target = TensorData.Wrap(output[i], h, w);
             target.copy_(host[i]);
         }
         return output;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FakET.Stages;
 
 namespace FakET.StyleTransfer;
 
@@ -8,8 +9,15 @@ namespace FakET.StyleTransfer;
 /// style layers 1, 6, 11, 20, 29 weighted 256, 64, 16, 4, 1 (normalised to sum 1); no total variation; max
 /// pooling; Adam with step 0.15 for 1 iteration at the tilt's own size; iterate average with decay 0.99.
 /// </summary>
-public sealed record StyleTransferSettings
+public sealed record StyleTransferSettings : StageOptions
 {
+    /// <summary>The style series: a measured tilt series whose look the output takes on, tilt by tilt.</summary>
+    public TiltSeries? Style { get; init; }
+    /// <summary>The series the optimisation starts from (FakET's noisy series); <c>null</c> for the content itself.</summary>
+    public TiltSeries? Init { get; init; }
+    /// <summary>First and last tilt index (inclusive, from 0) to style and return; <c>null</c> for all.</summary>
+    public (int First, int Last)? TiltRange { get; init; }
+
     /// <summary>Weight of the content loss (the content layer weights are normalised to sum to 1 first).</summary>
     public double ContentWeight { get; init; } = 1.0;
     /// <summary>VGG-19 <c>features</c> indices whose activations the content loss compares.</summary>
@@ -36,7 +44,8 @@ public sealed record StyleTransferSettings
     public int? Scale { get; init; }
     /// <summary>Smallest scale of a multi-scale run (scales grow by √2 up to <see cref="Scale"/>); null for one scale.</summary>
     public int? MinScale { get; init; }
-    /// <summary>Tilts optimised together; null chooses by image size.</summary>
+    /// <summary>Tilts optimised together; null chooses by image size. Batching does not change the result.</summary>
+    [NotInHistory]
     public int? BatchSize { get; init; }
 
     /// <summary>Every layer a loss uses.</summary>
@@ -46,8 +55,9 @@ public sealed record StyleTransferSettings
     public int DeepestLayer => AllLayers.Max();
 
     /// <summary>Checks the settings, with a <see cref="ErrorIds.StyleTransferInvalidSetting"/> error naming what is wrong.</summary>
-    public void Validate()
+    public override void Validate()
     {
+        Require(Style is not null, "A style series is needed: the measured tilt series whose look the output takes on.");
         Require(ContentLayers.Count == ContentLayerWeights.Count,
             $"ContentLayers has {ContentLayers.Count} entries but ContentLayerWeights has {ContentLayerWeights.Count}; give one weight per layer.");
         Require(StyleLayers.Count == StyleLayerWeights.Count,
@@ -98,24 +108,6 @@ public sealed record StyleTransferSettings
         }
         return scales.ToList();
     }
-
-    /// <summary>The settings as plain values for the history.</summary>
-    public Dictionary<string, object?> ToHistory() => new()
-    {
-        ["ContentWeight"] = ContentWeight,
-        ["ContentLayers"] = ContentLayers.ToArray(),
-        ["ContentLayerWeights"] = ContentLayerWeights.ToArray(),
-        ["StyleLayers"] = StyleLayers.ToArray(),
-        ["StyleLayerWeights"] = StyleLayerWeights.ToArray(),
-        ["TvWeight"] = TvWeight,
-        ["Pooling"] = Pooling.ToString(),
-        ["Iterations"] = Iterations,
-        ["InitialIterations"] = InitialIterations,
-        ["StepSize"] = StepSize,
-        ["AverageDecay"] = AverageDecay,
-        ["Scale"] = Scale,
-        ["MinScale"] = MinScale,
-    };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"content {ContentWeight}×[{string.Join(",", ContentLayers)}], style [{string.Join(",", StyleLayers)}], {Pooling} pooling, step {StepSize}, {InitialIterations} it");

@@ -171,7 +171,7 @@ public sealed class Vgg19Weights
             double std = Math.Sqrt(2.0 / (layer.OutChannels * 9));
             using var drawn = torch.randn(new long[] { layer.OutChannels, layer.InChannels, 3, 3 }, generator: generator);
             using var scaled = drawn.mul(std);
-            convolutions[layer.Index] = (scaled.data<float>().ToArray(), new float[layer.OutChannels]);
+            convolutions[layer.Index] = (Native.TensorData.ToArray(scaled), new float[layer.OutChannels]);
         }
         var weights = new Vgg19Weights(convolutions, deepest, $"random, seed {seed.ToString(CultureInfo.InvariantCulture)}", null, null, seed);
         lock (CacheGate) _lastRandom = (seed, deepest, weights);

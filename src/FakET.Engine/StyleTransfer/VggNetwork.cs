@@ -13,31 +13,11 @@ public enum StylePooling { Max, Average, L2 }
 /// used for every tilt. The ImageNet normalisation is folded into the first convolution (exact: the
 /// first convolution pads with <c>replicate</c>, which commutes with a per-channel affine map), and for
 /// grey inputs (three equal channels) the first convolution's weights are also summed over the input
-/// channels, so the target images go through a one-channel convolution.
+/// channels, so the target images go through a one-channel convolution. Its owner (the style transfer stage that built
+/// it) disposes it, which releases its tensors at once (device memory on a GPU).
 /// </summary>
 internal sealed class VggNetwork : IDisposable
 {
-    static readonly object SharedGate = new();
-    static (Vgg19Weights Weights, int Depth, StylePooling Pooling, string Device, bool ChannelsLast, VggNetwork Network)? _shared;
-
-    /// <summary>
-    /// The network for these weights and settings, shared by the runs of a session: the last one built is kept,
-    /// so repeated runs do not copy the weights to the device again. Its tensors are only read, so concurrent
-    /// runs may share it; one that is replaced is left to the garbage collector (a run may still hold it).
-    /// </summary>
-    public static VggNetwork Shared(Vgg19Weights weights, int depth, StylePooling pooling, Device device, bool channelsLast)
-    {
-        lock (SharedGate)
-        {
-            if (_shared is { } s && ReferenceEquals(s.Weights, weights) && s.Depth == depth && s.Pooling == pooling &&
-                s.Device == device.ToString() && s.ChannelsLast == channelsLast)
-                return s.Network;
-            var network = new VggNetwork(weights, depth, pooling, device, channelsLast);
-            _shared = (weights, depth, pooling, device.ToString(), channelsLast, network);
-            return network;
-        }
-    }
-
     readonly Dictionary<int, (Tensor Weight, Tensor Bias)> _conv = new();
     readonly Tensor _firstRgb, _firstGrey, _firstBias;
     readonly StylePooling _pooling;
@@ -62,6 +42,8 @@ internal sealed class VggNetwork : IDisposable
 
     /// <summary>The deepest layer this network computes.</summary>
     public int Depth { get; }
+    /// <summary>How it pools.</summary>
+    public StylePooling Pooling => _pooling;
     /// <summary>Whether activations use the channels-last (NHWC) memory layout.</summary>
     public bool ChannelsLast { get; }
 
@@ -69,7 +51,7 @@ internal sealed class VggNetwork : IDisposable
     /// itself; otherwise it is copied once, to the device or into NHWC order.</summary>
     Tensor Upload(float[] values, long[] shape, Device device)
     {
-        var host = torch.from_array(values).view(shape);
+        var host = Native.TensorData.Wrap(values, shape);
         bool reorder = ChannelsLast && shape.Length == 4;
         if (device.type == DeviceType.CPU && !reorder) return host.DetachFromDisposeScope();
         using (host)
@@ -122,13 +104,14 @@ internal sealed class VggNetwork : IDisposable
     /// overwritten by the ReLU after it, unless that convolution is <paramref name="last"/> (as with torchvision's
     /// in-place ReLU, which the published implementation uses).
     /// </summary>
-    public Tensor Run(Tensor x, int first, int last, Func<int, Tensor, bool>? keep = null)
+    public Tensor Run(Tensor x, int first, int last, Func<int, Tensor, bool>? keep = null, CancellationToken cancel = default)
     {
         if (last > Depth) throw new ArgumentOutOfRangeException(nameof(last));
         var current = x;
         bool protect = true; // the caller's input, or an output the caller keeps
         for (int i = first; i <= last; i++)
         {
+            cancel.ThrowIfCancellationRequested();
             Tensor next;
             // Handles a layer makes on the way (the channels-last copy after the first convolution, views, any other
             // by-product) would keep their memory until the caller's scope ends; only the layer's output leaves this one.

@@ -36,11 +36,13 @@ public sealed class AddTiltNoiseCommand : FakETCmdlet
     [Parameter]
     public TiltSeries? Reference { get; set; }
 
+    readonly NoiseSynthesis _stage = new();
+
     protected override void ProcessRecord()
     {
         int seed = Seed ?? Random.Shared.Next();
         if (Seed is null) WriteVerbose($"Add-TiltNoise: seed {seed}");
-        TryRun(() => WriteObject(NoiseSynthesis.Add(InputObject, Profile, Scale, seed, Reference, Cancel,
-            Progress("Add-TiltNoise", "Adding noise: tilt"))), InputObject);
+        var options = new NoiseOptions { Profile = Profile, Scale = Scale, Seed = seed, Reference = Reference };
+        TryRun(() => WriteObject(_stage.Run(InputObject, options, Reporter("Adding noise:"), Cancel)), InputObject);
     }
 }

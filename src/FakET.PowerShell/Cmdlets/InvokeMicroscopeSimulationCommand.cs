@@ -6,7 +6,7 @@ namespace FakET.PowerShell.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Turns clean projections into a measured-like tilt series with a physics-lite microscope. This is NOT FakET.</para>
 /// <para type="description">This cmdlet is not FakET and not part of the published method: FakET learns the look of real data instead of modelling the microscope. It is a rough, fast physical model for when no real tilt series is at hand, e.g. to give Measure-TiltNoise and the style transfer a realistic, reproducible reference in seconds (a physics-based simulator such as SHREC's takes hours). Do not take its output for real data.</para>
-/// <para type="description">Per tilt: the clean projection (dense matter dark) becomes a weak phase object with root-mean-square phase -PhaseScale over the series; its image contrast is formed by the phase-contrast transfer function of -Voltage, -SphericalAberration, -AmplitudeContrast and -Defocus (underfocus positive), damped by the envelope exp(-B k²/4) of -BFactor and by radiation damage (Grant and Grigorieff's critical exposure) for the dose the specimen received before this tilt. -TotalDose is shared equally between the tilts and -AcquisitionOrder (dose-symmetric by default, in groups of -GroupSize) decides which tilts come first. The zero-loss beam falls as exp(-t/(MFP·cos θ)) through a slab of -IceThickness, so high tilts get fewer electrons. The expected electrons per pixel are drawn as Poisson counts (shot noise) and filtered by the detector's pixel-aperture MTF. The output is in electrons per pixel.</para>
+/// <para type="description">Per tilt: the clean projection (dense matter dark) becomes a weak phase object with root-mean-square phase -PhaseScale over the series; its image contrast is formed by the phase-contrast transfer function of -Voltage, -SphericalAberration, -AmplitudeContrast and -Defocus (underfocus positive), damped by the envelope exp(-B k²/4) of -BFactor and by radiation damage (Grant and Grigorieff's critical exposure) for the dose the specimen received before this tilt. -TotalDose is shared equally between the tilts, and the recording order decides which tilts come first: the series' own acquisition order, or -AcquisitionOrder (dose-symmetric in groups of -GroupSize when the series has no order of its own). The zero-loss beam falls as exp(-t/(MFP·cos θ)) through a slab of -IceThickness, so high tilts get fewer electrons. The expected electrons per pixel are drawn as Poisson counts (shot noise) and filtered by the detector's pixel-aperture MTF. The output is in electrons per pixel.</para>
 /// <para type="description">The shot noise is seeded (each image row draws from its own stream of -Seed, tilt and row), so the same seed gives the same output. Fourier transforms run through libtorch, on a GPU when one is present.</para>
 /// <example><code>$measured = $clean | Invoke-MicroscopeSimulation -Defocus 4 -TotalDose 120 -Seed 7</code><para>A measured-like series to measure a noise profile on: Measure-TiltNoise -Reference $measured -Clean $clean.</para></example>
 /// <example><code>$clean | Invoke-MicroscopeSimulation -AcquisitionOrder Sequential -IceThickness 250 -BFactor 200 -Seed 1</code><para>A thicker specimen, recorded from -60° to +60°, with a stronger envelope.</para></example>
@@ -51,12 +51,12 @@ public sealed class InvokeMicroscopeSimulationCommand : FakETCmdlet
     [ValidateRange(1e-6, 1e9)]
     public double TotalDose { get; set; } = Defaults.TotalDose;
 
-    /// <summary><para type="description">The recording order: DoseSymmetric (default; Hagen's scheme), Bidirectional (0° to the positive end, then to the negative end) or Sequential (most negative to most positive).</para></summary>
+    /// <summary><para type="description">The recording order: DoseSymmetric (Hagen's scheme), Bidirectional (0° to the positive end, then to the negative end) or Sequential (most negative to most positive). By default the series' own acquisition order (New-TiltSeries -DoseSymmetric or -TiltAngles in acquisition order, or an order list imported with it), else DoseSymmetric. The output carries the order it was recorded in.</para></summary>
     // A string, not the engine's enum: a field of an engine value type makes PowerShell load the engine while it
     // reads the cmdlet types, before the module's load context is hooked in.
     [Parameter]
     [ValidateSet(nameof(Microscope.AcquisitionOrder.DoseSymmetric), nameof(Microscope.AcquisitionOrder.Bidirectional), nameof(Microscope.AcquisitionOrder.Sequential))]
-    public string AcquisitionOrder { get; set; } = nameof(Microscope.AcquisitionOrder.DoseSymmetric);
+    public string? AcquisitionOrder { get; set; }
 
     /// <summary><para type="description">Tilts per group on each side in the dose-symmetric scheme (default 2).</para></summary>
     [Parameter]
@@ -99,7 +99,7 @@ public sealed class InvokeMicroscopeSimulationCommand : FakETCmdlet
             Defocus = Defocus,
             BFactor = BFactor,
             TotalDose = TotalDose,
-            AcquisitionOrder = Enum.Parse<AcquisitionOrder>(AcquisitionOrder, ignoreCase: true),
+            AcquisitionOrder = AcquisitionOrder is null ? null : Enum.Parse<AcquisitionOrder>(AcquisitionOrder, ignoreCase: true),
             GroupSize = GroupSize,
             IceThickness = IceThickness,
             MeanFreePath = MeanFreePath,
@@ -107,7 +107,6 @@ public sealed class InvokeMicroscopeSimulationCommand : FakETCmdlet
             DetectorMtf = !NoDetectorMtf,
             Seed = seed,
         };
-        TryRun(() => WriteObject(MicroscopeSimulation.Run(InputObject, settings, Cancel,
-            Progress("Invoke-MicroscopeSimulation", "Recording tilt"))), InputObject);
+        TryRun(() => WriteObject(new MicroscopeSimulation().Run(InputObject, settings, Reporter("Recording"), Cancel)), InputObject);
     }
 }

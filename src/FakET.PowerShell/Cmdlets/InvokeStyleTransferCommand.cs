@@ -8,7 +8,7 @@ namespace FakET.PowerShell.Cmdlets;
 /// <para type="synopsis">Makes a tilt series look like a measured one: FakET's VGG-19 neural style transfer.</para>
 /// <para type="description">Optimises each tilt, starting from the -Init tilt (FakET's noisy series; without -Init the content itself), so that its VGG-19 activations match the content tilt (FakET's content series) and its Gram matrices match the style tilt (the measured reference series). The defaults are FakET's published settings: content layer 8 (relu2_2), style layers 1, 6, 11, 20, 29 weighted 256, 64, 16, 4, 1, max pooling, Adam with step 0.15 for 1 iteration at the tilts' own size, and the bias-corrected average of the iterate (decay 0.99) as the result. Every input series is scaled to [0, 1] by its own minimum and maximum; the result's mean and standard deviation are matched per tilt to the style series.</para>
 /// <para type="description">The weights are the ImageNet VGG-19 that Install-StyleModel puts in the per-user cache, a safetensors file given with -ModelPath, or random weights (-Weights Random, seeded by -Seed). Without installed weights the cmdlet falls back to random weights and warns: the FakET paper measured lower fidelity that way. The output's history records the weights (the file's SHA-256, or "random, seed N").</para>
-/// <para type="description">Tilts are processed in batches (-BatchSize), one batch on the device at a time, with progress per tilt; Ctrl+C stops between batches and returns nothing. -TiltRange processes and returns only some tilts.</para>
+/// <para type="description">Tilts are processed in batches (-BatchSize), one batch on the device at a time, with progress per tilt; Ctrl+C stops between the network's layers and returns nothing. -TiltRange processes and returns only some tilts.</para>
 /// <para type="description">On the CPU a tilt being styled takes about 2 kB of working memory per pixel (VGG-19's activations and their gradients: 2.3 GB at 1024², 8.4 GB at 2048²), whatever the number of tilts; small tilts run several at a time when memory allows. Before any work the cmdlet checks that one tilt's working memory and the output fit in the memory available; if not it stops at once with the error NotEnoughMemory and the -Scale that would fit. -Scale N styles at N pixels on the longest side, and the output has that size.</para>
 /// <example><code>$styled = Invoke-StyleTransfer -Content $content -Style $reference -Init $noisy</code><para>FakET's style transfer with the installed ImageNet weights and the published settings.</para></example>
 /// <example><code>$content | Invoke-StyleTransfer -Style $reference -Init $noisy -TiltRange 0,9 -Threads 2</code><para>Styles only the first ten tilts, on two CPU threads.</para></example>
@@ -19,7 +19,7 @@ namespace FakET.PowerShell.Cmdlets;
 // ValidateSet complete just as well.
 [Cmdlet(VerbsLifecycle.Invoke, "StyleTransfer")]
 [OutputType(typeof(TiltSeries))]
-public sealed class InvokeStyleTransferCommand : FakETCmdlet
+public sealed class InvokeStyleTransferCommand : FakETCmdlet, IDisposable
 {
     /// <summary><para type="description">The content series (FakET's "content": clean projections with a quarter of the noise). Accepts pipeline input.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -123,7 +123,9 @@ public sealed class InvokeStyleTransferCommand : FakETCmdlet
     [ValidateRange(1, 4096)]
     public int? BatchSize { get; set; }
 
-    NeuralStyleTransfer? _engine;
+    // The stage owns VGG-19's tensors (device memory on a GPU): one per invocation, built on the first input and
+    // disposed when the pipeline ends, fails or is stopped (PowerShell disposes a cmdlet that is IDisposable).
+    NeuralStyleTransfer? _stage;
 
     protected override void ProcessRecord()
     {
@@ -131,37 +133,50 @@ public sealed class InvokeStyleTransferCommand : FakETCmdlet
         TryRun(() =>
         {
             using var threads = ComputeDevices.UseThreads(Threads);
-            _engine ??= CreateEngine();
-            var range = TiltRange is null ? ((int, int)?)null : (TiltRange[0], TiltRange[1]);
-            WriteObject(_engine.Run(Content, Style, Init, range, Progress("Invoke-StyleTransfer", "Styling tilt"), Cancel));
+            var settings = Settings();
+            settings.Validate();
+            _stage ??= CreateStage(settings.DeepestLayer);
+            WriteObject(_stage.Run(Content, settings, Reporter("Styling"), Cancel));
         }, Content);
     }
 
-    NeuralStyleTransfer CreateEngine()
+    protected override void EndProcessing() => Dispose();
+
+    /// <summary>Releases the network at once.</summary>
+    public void Dispose()
     {
-        var settings = new StyleTransferSettings
-        {
-            ContentWeight = ContentWeight,
-            ContentLayers = ContentLayers,
-            ContentLayerWeights = ContentLayerWeights,
-            StyleLayers = StyleLayers,
-            StyleLayerWeights = StyleLayerWeights,
-            TvWeight = TvWeight,
-            Pooling = Enum.Parse<StylePooling>(Pooling, ignoreCase: true),
-            Iterations = Iterations,
-            InitialIterations = InitialIterations,
-            StepSize = StepSize,
-            AverageDecay = AverageDecay,
-            Scale = Scale,
-            MinScale = MinScale,
-            BatchSize = BatchSize,
-        };
-        settings.Validate();
+        _stage?.Dispose();
+        _stage = null;
+    }
+
+    StyleTransferSettings Settings() => new()
+    {
+        Style = Style,
+        Init = Init,
+        TiltRange = TiltRange is null ? null : (TiltRange[0], TiltRange[1]),
+        ContentWeight = ContentWeight,
+        ContentLayers = ContentLayers,
+        ContentLayerWeights = ContentLayerWeights,
+        StyleLayers = StyleLayers,
+        StyleLayerWeights = StyleLayerWeights,
+        TvWeight = TvWeight,
+        Pooling = Enum.Parse<StylePooling>(Pooling, ignoreCase: true),
+        Iterations = Iterations,
+        InitialIterations = InitialIterations,
+        StepSize = StepSize,
+        AverageDecay = AverageDecay,
+        Scale = Scale,
+        MinScale = MinScale,
+        BatchSize = BatchSize,
+    };
+
+    NeuralStyleTransfer CreateStage(int deepestLayer)
+    {
         string? modelPath = ModelPath is null ? null : ResolveOutputPath(ModelPath);
         StyleWeights? weights = Weights is null ? null : Enum.Parse<StyleWeights>(Weights, ignoreCase: true);
-        var choice = StyleModelStore.Choose(modelPath, weights, Seed, settings.DeepestLayer, Cancel);
+        var choice = StyleModelStore.Choose(modelPath, weights, Seed, deepestLayer, Cancel);
         if (choice.Weights.IsRandom) WriteWarning(StyleModelStore.RandomWeightsWarning(Seed));
         WriteVerbose($"VGG-19 weights: {choice.Weights.Description}{(choice.Weights.Path is null ? "" : $" ({choice.Weights.Path})")}.");
-        return new NeuralStyleTransfer(choice.Weights, settings, Enum.Parse<ComputeDevice>(Device, ignoreCase: true));
+        return new NeuralStyleTransfer(choice.Weights, Enum.Parse<ComputeDevice>(Device, ignoreCase: true));
     }
 }

@@ -29,7 +29,6 @@ public sealed class MeasureTiltNoiseCommand : FakETCmdlet
     public int PolynomialOrder { get; set; } = 2;
 
     readonly List<NoiseCurves> _measured = new();
-    IReadOnlyList<double>? _angles;
     bool _failed;
 
     protected override void ProcessRecord()
@@ -42,37 +41,19 @@ public sealed class MeasureTiltNoiseCommand : FakETCmdlet
             WriteError(ErrorFrom(e, Reference));
             return;
         }
+        // Each pair is measured as it comes and only its curves are kept, so a stream of large pairs never piles up.
         for (int p = 0; p < Reference.Length; p++)
         {
             var (reference, clean) = (Reference[p], Clean[p]);
-            bool ok = TryRun(() =>
-            {
-                var curves = NoiseEstimation.Measure(reference, clean, Cancel,
-                    Progress("Measure-TiltNoise", $"Pair {_measured.Count + 1}: tilt"));
-                _measured.Add(curves);
-            }, reference);
-            if (!ok)
-            {
-                _failed = true;
-                continue;
-            }
-            var angles = reference.TiltAngles ?? clean.TiltAngles;
-            if (_angles is null) _angles = angles;
-            else if (angles is not null && angles.Count == _angles.Count && angles.Zip(_angles).Any(a => Math.Abs(a.First - a.Second) > 0.5))
-                WriteWarning($"Pair {_measured.Count} has other tilt angles than the first; FakET aggregates over the tilt index, and the profile keeps the first pair's angles.");
+            _failed |= !TryRun(() => _measured.Add(NoiseEstimation.Measure(reference, clean, Cancel,
+                Progress("Measure-TiltNoise", $"Pair {_measured.Count + 1}: tilt"))), reference);
         }
     }
 
     protected override void EndProcessing()
     {
         if (_failed || _measured.Count == 0) return;
-        var parameters = new Dictionary<string, object?>
-        {
-            ["PolynomialOrder"] = PolynomialOrder,
-            ["Pairs"] = _measured.Select(m => m.Source).ToArray(),
-        };
-        string summary = $"order {PolynomialOrder} from {_measured.Count} pair{(_measured.Count == 1 ? "" : "s")}";
-        TryRun(() => WriteObject(NoiseProfile.Aggregate(_measured, PolynomialOrder, _angles,
-            new[] { HistoryEntry.Now("Measure-TiltNoise", summary, parameters) })), null);
+        TryRun(() => WriteObject(new NoiseAggregation().Run(_measured, new NoiseAggregationOptions { PolynomialOrder = PolynomialOrder },
+            Reporter("Aggregating:"), Cancel)), null);
     }
 }

@@ -96,10 +96,10 @@ public sealed class NewPhantomCommand : FakETCmdlet
             var spec = new PhantomSpec
             {
                 Depth = Depth, Height = Height, Width = Width, VoxelSize = VoxelSize, SlabThickness = SlabThickness,
-                Classes = classes, Membranes = Membranes, MembraneRadiusMin = MembraneRadius[0], MembraneRadiusMax = MembraneRadius[1],
+                Membranes = Membranes, MembraneRadiusMin = MembraneRadius[0], MembraneRadiusMax = MembraneRadius[1],
                 Fiducials = Fiducials, FiducialRadius = FiducialRadius, IceDensity = IceDensity, Seed = seed,
             };
-            WriteObject(PhantomBuilder.Build(spec, Cancel, Progress("New-Phantom", "Placing: object")));
+            WriteObject(new PhantomBuilder().Run(classes, spec, Reporter("Placing:"), Cancel));
         }, null);
     }
 

@@ -58,8 +58,8 @@ public sealed class NewTiltSeriesCommand : FakETCmdlet
             double[] angles = ParameterSetName == "Angles" ? TiltAngles : TiltScheme.Range(TiltRange[0], TiltRange[1], TiltStep);
             if (DoseSymmetric) angles = TiltScheme.DoseSymmetric(angles);
             int? width = MyInvocation.BoundParameters.ContainsKey(nameof(DetectorWidth)) ? DetectorWidth : null;
-            WriteObject(ForwardProjector.Project(Volume, angles, width, NoSignFlip ? null : Dose, Cancel,
-                Progress("New-TiltSeries", "Projecting: tilt of a block of Y slices,")));
+            var options = new ProjectionOptions { TiltAngles = angles, DetectorWidth = width, Dose = NoSignFlip ? null : Dose };
+            WriteObject(new ForwardProjector().Run(Volume, options, Reporter("Projecting:"), Cancel));
         }, Volume);
     }
 }

@@ -67,7 +67,6 @@ public sealed class NewTomogramCommand : FakETCmdlet
             Bin = Bin,
             TiltAngles = TiltAngles,
         };
-        TryRun(() => WriteObject(Tomography.Reconstruct(TiltSeries, options, Cancel,
-            Progress("New-Tomogram", "Back-projecting: Y slice"))), TiltSeries);
+        TryRun(() => WriteObject(new Tomography().Run(TiltSeries, options, Reporter("Back-projecting:"), Cancel)), TiltSeries);
     }
 }
