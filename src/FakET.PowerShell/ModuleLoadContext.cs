@@ -42,10 +42,21 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
         name.Name == "FakET.Engine" && Directory.Exists(DependencyFolder) ? Instance.LoadFromAssemblyName(name) : null;
 }
 
-/// <summary>Hooks the isolated load context in when the module is imported, and out when it is removed.</summary>
+/// <summary>Hooks the isolated load context in when the module is imported, and out when it is removed; on removal it
+/// also releases what the engine keeps for the session (the last VGG-19 weights read), so Remove-Module gives the memory
+/// back. Networks and device tensors are not kept between commands: each cmdlet disposes the stage that held them.</summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
     public void OnImport() => AssemblyLoadContext.Default.Resolving += ModuleLoadContext.ResolveEngine;
 
-    public void OnRemove(PSModuleInfo module) => AssemblyLoadContext.Default.Resolving -= ModuleLoadContext.ResolveEngine;
+    public void OnRemove(PSModuleInfo module)
+    {
+        // Only an engine that was loaded holds anything; do not load it just to release nothing.
+        if (ModuleLoadContext.Instance.Assemblies.Any(a => a.GetName().Name == "FakET.Engine")) ReleaseEngineCaches();
+        AssemblyLoadContext.Default.Resolving -= ModuleLoadContext.ResolveEngine;
+    }
+
+    // Kept apart so that the engine's types are resolved only when this runs.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static void ReleaseEngineCaches() => FakET.StyleTransfer.Vgg19Weights.ReleaseCached();
 }

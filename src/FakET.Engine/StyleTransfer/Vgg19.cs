@@ -111,6 +111,21 @@ public sealed class Vgg19Weights
     static (string Key, string Sha256)? _lastHash;
     static (int Seed, int Depth, Vgg19Weights Weights)? _lastRandom;
 
+    /// <summary>
+    /// Forgets the weights and the hash kept from the last runs. This class owns that cache: the last file read and the
+    /// last random set drawn (managed arrays, up to 548 MB for the ImageNet weights), kept so that repeated runs in a
+    /// session do not read or draw them again. The module calls this when it is removed.
+    /// </summary>
+    public static void ReleaseCached()
+    {
+        lock (CacheGate)
+        {
+            _lastFile = null;
+            _lastHash = null;
+            _lastRandom = null;
+        }
+    }
+
     /// <summary>Reads the convolutions up to layer <paramref name="deepest"/> from a safetensors file in
     /// torchvision/timm layout (<c>features.N.weight</c>, <c>features.N.bias</c>; F32, F16 or BF16).
     /// The last file read is kept, so repeated runs in one session do not read it again.</summary>
