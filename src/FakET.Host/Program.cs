@@ -10,6 +10,9 @@ using System.Reflection;
 // (-Models 8,9 arrives as '8,9'); a command is parsed as PowerShell, so arrays and expressions work there.
 // The module is found through FAKET_MODULE_PATH, else FakET/FakET.psd1 beside this program, else the
 // out/FakET/FakET.psd1 of the build that made this program.
+// Ctrl+C (SIGINT) stops the running pipeline cleanly (see Interrupt.cs); faket then exits with 130.
+
+var interrupt = FakET.Host.Interrupt.Listen();
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "-?")
 {
@@ -59,27 +62,31 @@ shell.Streams.Progress.DataAdded += (_, e) =>
         Console.Error.WriteLine($"{record.Activity}: {record.StatusDescription}");
     }
 };
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    shell.BeginStop(null, null);
-};
 
 int exit = 0;
+bool stopped = false;
 try
 {
-    shell.Invoke();
-    if (shell.HadErrors) exit = 1;
+    if (interrupt.Run(shell) && shell.HadErrors) exit = 1;
 }
 catch (PipelineStoppedException)
 {
-    Console.Error.WriteLine("faket: stopped.");
-    exit = 130;
+    stopped = true;
 }
-catch (RuntimeException e)
+catch (RuntimeException e) when (!interrupt.Requested)
 {
     Console.Error.WriteLine(Describe(e.ErrorRecord));
     exit = 1;
+}
+catch (RuntimeException)
+{
+    // An error on the way out of a stopped pipeline: the stop is what to report.
+}
+// Stopped by Ctrl+C, however the pipeline ended: 128 + SIGINT, as shells report a command ended by Ctrl+C.
+if (stopped || interrupt.Requested)
+{
+    Console.Error.WriteLine("faket: stopped.");
+    exit = 130;
 }
 return exit;
 

@@ -17,7 +17,12 @@ public static class HistorySidecar
 
     public static string PathFor(string mrcPath) => Path.ChangeExtension(mrcPath, ".json");
 
-    public static void Write(string mrcPath, ImageStack stack)
+    /// <summary>Writes the sidecar of <paramref name="mrcPath"/> (atomically).</summary>
+    public static void Write(string mrcPath, ImageStack stack, CancellationToken cancel = default) =>
+        AtomicFile.WriteAllText(PathFor(mrcPath), Text(stack), cancel);
+
+    /// <summary>The sidecar's JSON text for <paramref name="stack"/>.</summary>
+    public static string Text(ImageStack stack)
     {
         var root = new JsonObject
         {
@@ -32,7 +37,7 @@ public static class HistorySidecar
         if (stack is TiltSeries { AcquisitionOrder: { } order })
             root["acquisitionOrder"] = new JsonArray(order.Select(a => (JsonNode?)a).ToArray());
         root["history"] = ToJson(stack.History);
-        AtomicFile.WriteAllText(PathFor(mrcPath), root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
     /// <summary>The history stored beside <paramref name="mrcPath"/>, or <c>null</c> when there is none, it is

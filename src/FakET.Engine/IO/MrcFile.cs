@@ -88,13 +88,27 @@ public static class MrcFile
         float OriginX = 0, float OriginY = 0, float OriginZ = 0);
 
     /// <summary>Writes the sections (each <paramref name="ny"/>×<paramref name="nx"/>, row-major) atomically.</summary>
+    /// <param name="cancel">Checked between sections, while the header's statistics are computed and while writing;
+    /// a cancellation removes the temporary file and leaves any earlier file at <paramref name="path"/> as it was.</param>
     /// <param name="progress">Called with (sections written, total) on the calling thread.</param>
     public static void Write(string path, IReadOnlyList<float[]> sections, int ny, int nx, double pixelSize, WriteOptions options,
         CancellationToken cancel = default, Action<int, int>? progress = null)
     {
+        using var files = new AtomicFileSet(cancel);
+        Write(files, path, sections, ny, nx, pixelSize, options, progress);
+        files.Commit();
+    }
+
+    /// <summary>Writes the sections as one file of <paramref name="files"/>: it becomes <paramref name="path"/> when the
+    /// set is committed, together with the set's other files. Cancellation is the set's token, checked between sections.</summary>
+    /// <param name="progress">Called with (sections written, total) on the calling thread.</param>
+    public static void Write(AtomicFileSet files, string path, IReadOnlyList<float[]> sections, int ny, int nx, double pixelSize,
+        WriteOptions options, Action<int, int>? progress = null)
+    {
         if (options.Mode is not (MrcMode.Float32 or MrcMode.Float16))
             throw new ArgumentException("This module writes MRC mode 2 (float32) or 12 (float16).", nameof(options));
-        var (min, max, mean, std) = Statistics.Summary(sections);
+        var cancel = files.Cancel;
+        var (min, max, mean, std) = Statistics.Summary(new CheckedSections(sections, cancel));
         int nz = sections.Count;
         var header = new MrcHeader
         {
@@ -106,7 +120,7 @@ public static class MrcFile
             OriginX = options.OriginX, OriginY = options.OriginY, OriginZ = options.OriginZ,
         };
         header.Labels.AddRange(options.Labels.Take(10));
-        AtomicFile.Write(path, stream =>
+        files.Write(path, stream =>
         {
             stream.Write(header.ToBytes());
             var raw = new byte[(long)nx * ny * header.BytesPerVoxel];
@@ -117,7 +131,27 @@ public static class MrcFile
                 stream.Write(raw);
                 progress?.Invoke(z + 1, nz);
             }
-        }, cancel);
+        });
+    }
+
+    /// <summary>The sections as they are, with the token checked each time the next one is taken: the header's
+    /// statistics (two passes over every voxel) can then be stopped between sections, and are computed exactly
+    /// as <see cref="Statistics.Summary"/> computes them.</summary>
+    sealed class CheckedSections(IReadOnlyList<float[]> sections, CancellationToken cancel) : IReadOnlyList<float[]>
+    {
+        public float[] this[int index] => sections[index];
+        public int Count => sections.Count;
+
+        public IEnumerator<float[]> GetEnumerator()
+        {
+            for (int z = 0; z < sections.Count; z++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                yield return sections[z];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     static void Encode(float[] values, byte[] raw, MrcMode mode)

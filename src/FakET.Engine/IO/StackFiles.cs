@@ -62,19 +62,26 @@ public static class StackFiles
         return new Volume(sections, header.Ny, header.Nx, PixelSizeOf(header), history) { Origin = OriginOf(header) };
     }
 
-    /// <summary>Writes the stack, its history sidecar and, for a tilt series with known angles, its <c>.tlt</c>.
-    /// Each file is written atomically; the MRC file is written first.</summary>
+    /// <summary>Writes the stack, its history sidecar and, for a tilt series with known angles, its <c>.tlt</c> (and
+    /// its order list when the acquisition order is known), all or none: each file goes to a temporary file first,
+    /// the MRC file first, and they are renamed over their targets together once all are complete
+    /// (<see cref="AtomicFileSet"/>). A cancellation or an error before then leaves no new file and the earlier
+    /// files as they were.</summary>
+    /// <param name="cancel">Checked between sections and between files.</param>
+    /// <param name="progress">Called with (sections written, total) on the calling thread.</param>
     public static void Write(ImageStack stack, string path, MrcMode mode = MrcMode.Float32, CancellationToken cancel = default,
         Action<int, int>? progress = null)
     {
         var options = new MrcFile.WriteOptions(mode, stack is Volume, Labels(stack),
             (float)stack.Origin.X, (float)stack.Origin.Y, (float)stack.Origin.Z);
-        MrcFile.Write(path, stack.Sections, stack.Height, stack.Width, stack.PixelSize, options, cancel, progress);
+        using var files = new AtomicFileSet(cancel);
+        MrcFile.Write(files, path, stack.Sections, stack.Height, stack.Width, stack.PixelSize, options, progress);
         if (stack is TiltSeries { TiltAngles: { } angles })
-            TiltAngleFile.Write(Path.ChangeExtension(path, ".tlt"), angles);
+            files.WriteAllText(Path.ChangeExtension(path, ".tlt"), TiltAngleFile.Text(angles));
         if (stack is TiltSeries { AcquisitionOrder: { } order })
-            TiltAngleFile.WriteOrderList(OrderListPath(path), order);
-        HistorySidecar.Write(path, stack);
+            files.WriteAllText(OrderListPath(path), TiltAngleFile.OrderListText(order));
+        files.WriteAllText(HistorySidecar.PathFor(path), HistorySidecar.Text(stack));
+        files.Commit();
     }
 
     /// <summary>Where the acquisition order of a tilt series goes: <c>name_order_list.csv</c> beside the stack.</summary>

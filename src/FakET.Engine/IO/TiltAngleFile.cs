@@ -49,21 +49,29 @@ public static class TiltAngleFile
     }
 
     /// <summary>Writes one angle per line (IMOD <c>.tlt</c>), atomically.</summary>
-    public static void Write(string path, IEnumerable<double> angles)
+    public static void Write(string path, IEnumerable<double> angles, CancellationToken cancel = default) =>
+        AtomicFile.WriteAllText(path, Text(angles), cancel);
+
+    /// <summary>The text of a <c>.tlt</c> file: one angle per line.</summary>
+    public static string Text(IEnumerable<double> angles)
     {
         var text = new StringBuilder();
         foreach (var a in angles) text.Append(a.ToString("0.0#####", CultureInfo.InvariantCulture)).Append('\n');
-        AtomicFile.WriteAllText(path, text.ToString());
+        return text.ToString();
     }
 
     /// <summary>Writes the acquisition order as RELION's tomography order list: one line per image as acquired,
     /// <c>number,angle</c>, numbered from 1; atomically.</summary>
-    public static void WriteOrderList(string path, IEnumerable<double> anglesAsAcquired)
+    public static void WriteOrderList(string path, IEnumerable<double> anglesAsAcquired, CancellationToken cancel = default) =>
+        AtomicFile.WriteAllText(path, OrderListText(anglesAsAcquired), cancel);
+
+    /// <summary>The text of an order list (see <see cref="WriteOrderList"/>).</summary>
+    public static string OrderListText(IEnumerable<double> anglesAsAcquired)
     {
         var text = new StringBuilder();
         int number = 0;
         foreach (var a in anglesAsAcquired)
             text.Append(++number).Append(',').Append(a.ToString("0.0#####", CultureInfo.InvariantCulture)).Append('\n');
-        AtomicFile.WriteAllText(path, text.ToString());
+        return text.ToString();
     }
 }

@@ -89,7 +89,8 @@ public static class NoiseProfileFile
         new(ErrorIds.NoiseProfileInvalid, FailureKind.InvalidData, $"{source} is not a noise profile that this module can read: {why}.");
 
     /// <summary>Writes the profile as JSON to <paramref name="path"/> (atomically).</summary>
-    public static void Write(string path, NoiseProfile profile) => AtomicFile.WriteAllText(path, ToJson(profile));
+    public static void Write(string path, NoiseProfile profile, CancellationToken cancel = default) =>
+        AtomicFile.WriteAllText(path, ToJson(profile), cancel);
 
     /// <summary>Reads a profile from <paramref name="path"/>.</summary>
     public static NoiseProfile Read(string path) => FromJson(File.ReadAllText(path), Path.GetFileName(path));

@@ -79,6 +79,7 @@ public static class NoiseProfilePlot
     }
 
     /// <summary>Draws the profile and writes it as a PNG file (atomically).</summary>
-    public static void Write(string path, NoiseProfile profile, int width = DefaultWidth, int height = DefaultHeight) =>
-        PngFile.Write(path, Render(profile, width, height).Image);
+    public static void Write(string path, NoiseProfile profile, int width = DefaultWidth, int height = DefaultHeight,
+        CancellationToken cancel = default) =>
+        PngFile.Write(path, Render(profile, width, height).Image, cancel);
 }

@@ -119,14 +119,16 @@ public static class StackPreview
     /// (same rows, Z across), the XZ slice below it (same columns, Z down). One contrast for all. One plane alone is
     /// shown bare, at full size.
     /// </summary>
+    /// <param name="cancel">Checked between the sections that the XZ and YZ slices read.</param>
     public static PreviewPicture Slices(Volume volume, IReadOnlyCollection<SlicePlane> planes, int? x = null, int? y = null, int? z = null,
-        double lowPercentile = PercentileContrast.DefaultLowPercentile, double highPercentile = PercentileContrast.DefaultHighPercentile)
+        double lowPercentile = PercentileContrast.DefaultLowPercentile, double highPercentile = PercentileContrast.DefaultHighPercentile,
+        CancellationToken cancel = default)
     {
         PercentileContrast.Check(lowPercentile, highPercentile);
         if (planes.Count == 0) throw Invalid("Name at least one plane to show (XY, XZ or YZ).");
         int cx = Index(x, volume.Width, "X"), cy = Index(y, volume.Height, "Y"), cz = Index(z, volume.Depth, "Z");
         var chosen = new[] { SlicePlane.XY, SlicePlane.YZ, SlicePlane.XZ }.Where(planes.Contains).ToArray();
-        var images = chosen.Select(p => Slice(volume, p, cx, cy, cz)).ToArray();
+        var images = chosen.Select(p => Slice(volume, p, cx, cy, cz, cancel)).ToArray();
         var contrast = PercentileContrast.Of(images, lowPercentile, highPercentile);
         if (images.Length == 1)
         {
@@ -163,7 +165,8 @@ public static class StackPreview
 
     /// <summary>One plane of the volume through the given voxel, in float64: XY rows Y × columns X; XZ rows Z × columns X;
     /// YZ rows Y × columns Z. Reads one row (XZ) or one value (YZ) per Z section.</summary>
-    public static Plane Slice(Volume volume, SlicePlane plane, int x, int y, int z)
+    /// <param name="cancel">Checked between sections.</param>
+    public static Plane Slice(Volume volume, SlicePlane plane, int x, int y, int z, CancellationToken cancel = default)
     {
         int w = volume.Width, h = volume.Height, d = volume.Depth;
         switch (plane)
@@ -175,6 +178,7 @@ public static class StackPreview
                 var values = new double[checked(d * w)];
                 for (int k = 0; k < d; k++)
                 {
+                    cancel.ThrowIfCancellationRequested();
                     var row = volume.Section(k).AsSpan(y * w, w);
                     for (int i = 0; i < w; i++) values[k * w + i] = row[i];
                 }
@@ -185,6 +189,7 @@ public static class StackPreview
                 var values = new double[checked(h * d)];
                 for (int k = 0; k < d; k++)
                 {
+                    cancel.ThrowIfCancellationRequested();
                     var section = volume.Section(k);
                     for (int j = 0; j < h; j++) values[j * d + k] = section[j * w + x];
                 }

@@ -1,11 +1,13 @@
 using System.Management.Automation;
+using FakET.IO;
 using FakET.Noise;
+using FakET.Preview;
 
 namespace FakET.PowerShell.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Writes a noise profile to a JSON file, with a PNG plot of it beside it.</para>
-/// <para type="description">Writes the profile as JSON: the per-tilt arrays r, sigma, referenceMean, referenceStd and tiltAngles at the top level, the fit order, the curves measured on each reference pair and the history. Numbers are written so that they read back exactly with Import-NoiseProfile. Beside it, a PNG image with the same name shows r(θ) above and σ(θ) below: the measured values as points, the profile's fitted curves as lines. Both files are written to temporary files first and renamed when complete.</para>
+/// <para type="description">Writes the profile as JSON: the per-tilt arrays r, sigma, referenceMean, referenceStd and tiltAngles at the top level, the fit order, the curves measured on each reference pair and the history. Numbers are written so that they read back exactly with Import-NoiseProfile. Beside it, a PNG image with the same name shows r(θ) above and σ(θ) below: the measured values as points, the profile's fitted curves as lines. Both files are written to temporary files first and renamed together when both are complete, so an error or Ctrl+C leaves neither.</para>
 /// <example><code>$profile | Export-NoiseProfile ./profile.json</code><para>Writes profile.json and profile.png.</para></example>
 /// <example><code>$profile | Export-NoiseProfile ./profile.json -NoPlot -Force</code><para>Writes (or overwrites) only the JSON file.</para></example>
 /// </summary>
@@ -44,10 +46,17 @@ public sealed class ExportNoiseProfileCommand : FileWriterCommand
         string what = NoPlot ? $"Write the noise profile ({InputObject.TiltCount} tilts) as JSON"
             : $"Write the noise profile ({InputObject.TiltCount} tilts) as JSON, and its plot to {System.IO.Path.GetFileName(plot)}";
         if (!ShouldProcess(target, what)) return;
+        // The profile and its plot are written together, all or none, so a stop (Ctrl+C) or an error leaves neither.
         bool written = TryRun(() =>
         {
-            NoiseProfileFile.Write(target, InputObject);
-            if (!NoPlot) NoiseProfilePlot.Write(plot, InputObject, PlotWidth, PlotHeight);
+            using var files = new AtomicFileSet(Cancel);
+            files.WriteAllText(target, NoiseProfileFile.ToJson(InputObject));
+            if (!NoPlot)
+            {
+                var image = NoiseProfilePlot.Render(InputObject, PlotWidth, PlotHeight).Image;
+                files.Write(plot, stream => PngFile.Write(stream, image));
+            }
+            files.Commit();
         }, target);
         if (written && PassThru) WriteObject(InputObject);
     }

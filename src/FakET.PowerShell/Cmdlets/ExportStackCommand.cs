@@ -27,7 +27,7 @@ public abstract class ExportStackCommand : FileWriterCommand
 
 /// <summary>
 /// <para type="synopsis">Writes a tilt series to an MRC file, with its tilt angles and history beside it.</para>
-/// <para type="description">Writes MRC2014 mode 2 (float32), or mode 12 (float16) with -Float16, with the pixel size in the header and the newest steps of the history as labels. The tilt angles go to a .tlt file and the whole history to a .json file, both with the stack's name. Every file is written to a temporary file first and renamed when complete, so an error or Ctrl+C never leaves a half-written file.</para>
+/// <para type="description">Writes MRC2014 mode 2 (float32), or mode 12 (float16) with -Float16, with the pixel size in the header and the newest steps of the history as labels. The tilt angles go to a .tlt file and the whole history to a .json file, both with the stack's name. Every file is written to a temporary file first, and they are renamed together when all are complete, so an error or Ctrl+C leaves no new file (and any earlier files as they were), never a half-written one.</para>
 /// <example><code>$noisy | Export-TiltSeries ./noisy.mrc -Force</code><para>Writes noisy.mrc, noisy.tlt and noisy.json, overwriting them if they exist.</para></example>
 /// <example><code>Import-TiltSeries big.mrc | Export-TiltSeries big16.mrc -Float16 -WhatIf</code><para>Shows what would be written, without writing.</para></example>
 /// </summary>
@@ -44,7 +44,7 @@ public sealed class ExportTiltSeriesCommand : ExportStackCommand
 
 /// <summary>
 /// <para type="synopsis">Writes a volume to an MRC file, with its history beside it.</para>
-/// <para type="description">Writes MRC2014 mode 2 (float32), or mode 12 (float16) with -Float16, as a volume (space group 1) with the voxel size in the header and the newest steps of the history as labels; the whole history goes to a .json file with the volume's name. The file is written to a temporary file first and renamed when complete, so an error or Ctrl+C never leaves a half-written file.</para>
+/// <para type="description">Writes MRC2014 mode 2 (float32), or mode 12 (float16) with -Float16, as a volume (space group 1) with the voxel size in the header and the newest steps of the history as labels; the whole history goes to a .json file with the volume's name. Both files are written to temporary files first, and renamed together when both are complete, so an error or Ctrl+C leaves no new file, never a half-written one.</para>
 /// <example><code>$tomogram | Export-Volume ./tomogram.mrc</code><para>Writes tomogram.mrc and tomogram.json.</para></example>
 /// </summary>
 [Cmdlet(VerbsData.Export, "Volume", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]

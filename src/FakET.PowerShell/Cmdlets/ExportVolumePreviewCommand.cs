@@ -46,5 +46,5 @@ public sealed class ExportVolumePreviewCommand : ExportPreviewCommand
         return $"the {string.Join(", ", Planes)} slice{(Planes.Length > 1 ? "s" : "")} of the {v.Depth}×{v.Height}×{v.Width} volume";
     }
 
-    protected override PreviewPicture Render() => StackPreview.Slices(InputObject, Planes, X, Y, Z, LowPercentile, HighPercentile);
+    protected override PreviewPicture Render() => StackPreview.Slices(InputObject, Planes, X, Y, Z, LowPercentile, HighPercentile, Cancel);
 }
