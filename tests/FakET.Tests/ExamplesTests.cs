@@ -4,6 +4,7 @@ using FakET.Tests.Support;
 namespace FakET.Tests;
 
 /// <summary>The example scripts, run as a facility would run them: through the faket host, in a fresh process.</summary>
+[Trait("Tier", "Process")]
 public class ExamplesTests
 {
     static readonly string[] MrcOutputs = { "tiltseries.mrc", "tomogram.mrc", "class_mask.mrc" };

@@ -3,24 +3,38 @@ using FakET.Tests.Support;
 namespace FakET.Tests;
 
 /// <summary>The format file's views, as a console shows them (Out-Default through a host that captures its console).</summary>
-public class FormatTests : IDisposable
+[Trait("Tier", "Module")]
+public class FormatTests : IClassFixture<FormatTests.Session>
 {
-    readonly CapturingHost _host = new();
-    readonly PowerShellSession _ps;
-    readonly TempDir _dir = new();
-
-    public FormatTests()
+    /// <summary>One session for the class: its tests only import the two files and show objects, changing nothing.</summary>
+    public sealed class Session : IDisposable
     {
-        _ps = new PowerShellSession(_host);
-        _ps.SetLocation(_dir.Path);
-        File.Copy(Repo.Data("projections_noiseless.mrc"), _dir.File("ts.mrc"));
-        File.Copy(Repo.Data("volume.mrc"), _dir.File("v.mrc"));
+        public CapturingHost Host { get; } = new();
+        public PowerShellSession Ps { get; }
+        readonly TempDir _dir = new();
+
+        public Session()
+        {
+            Ps = new PowerShellSession(Host);
+            Ps.SetLocation(_dir.Path);
+            File.Copy(Repo.Data("projections_noiseless.mrc"), _dir.File("ts.mrc"));
+            File.Copy(Repo.Data("volume.mrc"), _dir.File("v.mrc"));
+        }
+
+        public void Dispose()
+        {
+            Ps.Dispose();
+            _dir.Dispose();
+        }
     }
 
-    public void Dispose()
+    readonly CapturingHost _host;
+    readonly PowerShellSession _ps;
+
+    public FormatTests(Session session)
     {
-        _ps.Dispose();
-        _dir.Dispose();
+        _host = session.Host;
+        _ps = session.Ps;
     }
 
     /// <summary>The non-empty lines the console shows for the script's output.</summary>

@@ -10,11 +10,19 @@ namespace FakET.Tests;
 /// Get-Help for every cmdlet the module exports (so new cmdlets are covered without touching this file), the
 /// examples in it, tab completion of parameter values, and the build tool that writes the help.
 /// </summary>
-public class HelpTests : IDisposable
+[Trait("Tier", "Process")]
+public class HelpTests : IClassFixture<HelpTests.Session>
 {
-    readonly PowerShellSession _ps = new();
+    /// <summary>One session for the class: its tests only read help, commands and completions.</summary>
+    public sealed class Session : IDisposable
+    {
+        public PowerShellSession Ps { get; } = new();
+        public void Dispose() => Ps.Dispose();
+    }
 
-    public void Dispose() => _ps.Dispose();
+    readonly PowerShellSession _ps;
+
+    public HelpTests(Session session) => _ps = session.Ps;
 
     /// <summary>The cmdlets the module exports, as PowerShell sees them.</summary>
     List<CmdletInfo> Exported() =>

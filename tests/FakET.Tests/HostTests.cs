@@ -3,6 +3,7 @@ using FakET.Tests.Support;
 namespace FakET.Tests;
 
 /// <summary>The module as a user without pwsh meets it: the faket host, a fresh process, no NuGet cache, no HOME.</summary>
+[Trait("Tier", "Process")]
 public class HostTests
 {
     internal static (int Exit, string Stdout, string Stderr) RunHost(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
@@ -123,6 +124,24 @@ public class HostTests
         Assert.Equal(1, exit);
         Assert.Contains("NativeLibraryLoadFailed", stderr);
         Assert.Contains("libtorch_cpu.so is missing", stderr);
+        Assert.DoesNotContain("doesn't contain a reference to", stderr + stdout);
+    }
+
+    [Fact]
+    public void AMissingLibtorchFileNamesTheOtherLibtorchTheLoaderWouldLoadInstead()
+    {
+        // Another libtorch where the loader looks (here LD_LIBRARY_PATH; on a machine with Debian's libtorch, the
+        // system folders): the module's copy is missing, and the other one being loaded in its place is the cause.
+        using var dir = new TempDir();
+        string patched = Path.Combine(Path.GetDirectoryName(Repo.ModuleManifest)!, "Dependencies", "libLibTorchSharp.so");
+        string manifest = BrokenModule(dir, patched, "libtorch_cpu.so");
+        string other = ElfTests.OtherLibtorch(dir);
+        var (exit, stdout, stderr) = RunHost(dir.Path, new Dictionary<string, string> { ["FAKET_MODULE_PATH"] = manifest, ["LD_LIBRARY_PATH"] = other },
+            "-Command", "Get-FakETDevice");
+        Assert.Equal(1, exit);
+        Assert.Contains("NativeLibraryLoadFailed", stderr);
+        Assert.Contains("libtorch_cpu.so is missing beside libLibTorchSharp.so, where the module keeps its own copy, so the loader would load instead " +
+                        $"{other}/libtorch_cpu.so (through LD_LIBRARY_PATH), a different libtorch (1.13?) that the module was not built against.", stderr);
         Assert.DoesNotContain("doesn't contain a reference to", stderr + stdout);
     }
 }

@@ -8,6 +8,7 @@ namespace FakET.Tests;
 
 /// <summary>New-Phantom, Export-ParticleList and Export-LabelMask through the real PowerShell engine; the files
 /// they write read back with parsers written here from the formats' definitions.</summary>
+[Trait("Tier", "Process")]
 public class LabelExportTests : IDisposable
 {
     static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;

@@ -10,6 +10,7 @@ namespace FakET.Tests;
 /// Each large stage checks its memory before it allocates: a run too large for the machine is refused at once, with the
 /// figures, instead of being killed part-way by the operating system.
 /// </summary>
+[Trait("Tier", "Module")]
 public class MemoryBudgetTests
 {
     [Fact]

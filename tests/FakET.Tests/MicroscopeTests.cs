@@ -7,6 +7,7 @@ using TorchSharp;
 namespace FakET.Tests;
 
 /// <summary>The physics-lite microscope against theory: CTF zeros, Poisson statistics, dose bookkeeping.</summary>
+[Trait("Tier", "Module")]
 public class MicroscopeTests
 {
     /// <summary>Relativistic electron wavelength in Å from CODATA constants: λ = h / √(2 m₀ e V (1 + e V / (2 m₀ c²))).</summary>

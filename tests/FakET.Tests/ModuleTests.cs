@@ -5,6 +5,7 @@ using FakET.Tests.Support;
 namespace FakET.Tests;
 
 /// <summary>The built module, imported into the real PowerShell engine and driven through pipelines.</summary>
+[Trait("Tier", "Module")]
 public class ModuleTests : IDisposable
 {
     readonly PowerShellSession _ps = new();

@@ -5,6 +5,7 @@ using FakET.Tests.Support;
 namespace FakET.Tests;
 
 /// <summary>MRC2014 reading and writing, against files written by mrcfile (CCP-EM) and against mrcfile's validator.</summary>
+[Trait("Tier", "Process")]
 public class MrcTests
 {
     // The analytic pattern make_mrc_fixtures.py wrote: k(z, y, x) = (x + 3y + 7z) % 97, shape (3, 5, 4).

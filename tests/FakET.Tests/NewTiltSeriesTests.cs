@@ -4,6 +4,7 @@ using FakET.Tests.Support;
 namespace FakET.Tests;
 
 /// <summary>New-TiltSeries through the real PowerShell engine.</summary>
+[Trait("Tier", "Module")]
 public class NewTiltSeriesTests : IDisposable
 {
     readonly PowerShellSession _ps = new();

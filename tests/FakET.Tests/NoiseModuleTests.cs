@@ -5,6 +5,7 @@ using FakET.Tests.Support;
 namespace FakET.Tests;
 
 /// <summary>Measure-TiltNoise, Add-TiltNoise, Export-NoiseProfile and Import-NoiseProfile in the real PowerShell engine.</summary>
+[Trait("Tier", "Module")]
 public class NoiseModuleTests : IDisposable
 {
     readonly PowerShellSession _ps = new();

@@ -9,6 +9,7 @@ namespace FakET.Tests;
 
 /// <summary>Noise estimation and noise addition, against the published implementation's reference case, numpy,
 /// brute-force minimisation and the statistics the issue asks for.</summary>
+[Trait("Tier", "Process")]
 public class NoiseTests
 {
     static readonly JsonObject Case = (JsonObject)JsonNode.Parse(File.ReadAllText(Repo.Data("reference-case-a.json")))!;
@@ -345,6 +346,7 @@ public class NoiseTests
 }
 
 /// <summary>The parallel per-tilt loop the noise steps run on.</summary>
+[Trait("Tier", "Engine")]
 public class SectionLoopTests
 {
     [Fact]

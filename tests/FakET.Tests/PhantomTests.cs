@@ -4,6 +4,7 @@ using FakET.Phantom;
 namespace FakET.Tests;
 
 /// <summary>New-Phantom's engine: placement, labels, counts, orientations, density maps.</summary>
+[Trait("Tier", "Engine")]
 public class PhantomTests
 {
     static readonly ParticleShape Small = ParticleShape.BuiltIn("small")!, Medium = ParticleShape.BuiltIn("medium")!, Large = ParticleShape.BuiltIn("large")!;

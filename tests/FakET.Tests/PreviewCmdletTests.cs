@@ -7,6 +7,7 @@ namespace FakET.Tests;
 
 /// <summary>Export-TiltSeriesPreview and Export-VolumePreview in the real PowerShell engine, their PNGs read back by an
 /// independent decoder; and the engine's area averaging and percentiles against their definitions and numpy.</summary>
+[Trait("Tier", "Process")]
 public class PreviewCmdletTests : IDisposable
 {
     readonly PowerShellSession _ps = new();

@@ -6,6 +6,7 @@ using FakET.Tests.Support;
 namespace FakET.Tests;
 
 /// <summary>PNG files checked by an independent decoder (Python's standard library), and the noise profile plot.</summary>
+[Trait("Tier", "Process")]
 public class PreviewTests
 {
     /// <summary>Decodes a PNG with Python's zlib and struct only: checks the signature, every chunk's CRC, IHDR and the

@@ -6,6 +6,7 @@ using FakET.Tests.Support;
 namespace FakET.Tests;
 
 /// <summary>The forward projector against the published FakET projections, scikit-image fixtures and analytic results.</summary>
+[Trait("Tier", "Engine")]
 public class ProjectionTests
 {
     static double[] Angles(string json, params string[] path)

@@ -4,6 +4,7 @@ using FakET.Tests.Support;
 namespace FakET.Tests;
 
 /// <summary>The README's main job: examples/quickstart.ps1 through the faket host, at a small size.</summary>
+[Trait("Tier", "Process")]
 public class QuickstartTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace FakET.Tests;
 /// New-Tomogram: filtered back-projection against scikit-image's iradon (the shared reference case and references
 /// made by make_iradon_references.py), against analytic projections of balls, and through the cmdlet.
 /// </summary>
+[Trait("Tier", "Engine")]
 public class ReconstructionTests
 {
     internal static double[] CaseAngles() =>
@@ -345,6 +346,7 @@ public class ReconstructionTests
 }
 
 /// <summary>New-Tomogram in the real PowerShell engine, on the shared case imported from ts.mrc.</summary>
+[Trait("Tier", "Module")]
 public sealed class NewTomogramCmdletTests : IDisposable
 {
     readonly PowerShellSession _ps = new();

@@ -8,6 +8,7 @@ namespace FakET.Tests;
 /// <summary>examples/reproduce-shrec.ps1, the paper's protocol, on a miniature SHREC'21 folder made here: ten models,
 /// each a tiny phantom (grandmodel_unbinned.mrc), its "measured" series from the physics-lite microscope
 /// (projections_unbinned.mrc) and PyTom's alignment table with the angles (alignment_simulated.txt).</summary>
+[Trait("Tier", "Process")]
 public class ReproduceShrecTests
 {
     static readonly double[] Angles = { -48, -36, -24, -12, 0, 12, 24, 36, 48 };

@@ -5,6 +5,7 @@ using FakET.Tests.Support;
 namespace FakET.Tests;
 
 /// <summary>The safetensors reader and the VGG-19 weight loader, on small files the tests write themselves.</summary>
+[Trait("Tier", "Engine")]
 public class SafeTensorsTests : IDisposable
 {
     readonly TempDir _dir = new();

@@ -14,6 +14,7 @@ public sealed class ModelCacheCollection
 
 /// <summary>Install-StyleModel against a loopback HTTP server, and the cache Invoke-StyleTransfer reads.</summary>
 [Collection(ModelCacheCollection.Name)]
+[Trait("Tier", "Module")]
 public class StyleModelTests : IDisposable
 {
     readonly PowerShellSession _ps = new();

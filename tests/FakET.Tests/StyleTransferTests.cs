@@ -36,6 +36,7 @@ public sealed class StyleReference
 }
 
 /// <summary>Invoke-StyleTransfer's engine against the published implementation, and its invariants.</summary>
+[Trait("Tier", "Engine")]
 public class StyleTransferTests : IClassFixture<StyleReference>
 {
     readonly StyleReference _ref;
@@ -240,6 +241,7 @@ public class StyleTransferTests : IClassFixture<StyleReference>
 }
 
 /// <summary>Invoke-StyleTransfer through the real PowerShell engine.</summary>
+[Trait("Tier", "Process")]
 public class StyleTransferCmdletTests : IDisposable, IClassFixture<StyleReference>
 {
     readonly PowerShellSession _ps = new();

@@ -5,6 +5,7 @@ using TorchSharp;
 namespace FakET.Tests;
 
 /// <summary>The worker threads that run independent batches of libtorch work at once.</summary>
+[Trait("Tier", "Engine")]
 public class TorchWorkersTests
 {
     public TorchWorkersTests() => NativeStack.EnsureLoaded();

@@ -15,6 +15,13 @@ public sealed record ElfVersionNeed(string File, string Name, ushort Index, usho
     public bool IsWeak => (Flags & ElfFile.VerFlagWeak) != 0;
 }
 
+/// <summary>The loader's view of a shared library's <c>.dynamic</c> section.</summary>
+/// <param name="Needed">The libraries named by <c>DT_NEEDED</c>, in order.</param>
+/// <param name="RunPath"><c>DT_RUNPATH</c>, searched after <c>LD_LIBRARY_PATH</c>.</param>
+/// <param name="RPath"><c>DT_RPATH</c>, searched before <c>LD_LIBRARY_PATH</c>, and only when there is no <c>DT_RUNPATH</c>.</param>
+/// <param name="Soname"><c>DT_SONAME</c>: the name under which the loader knows the library once it is loaded.</param>
+public sealed record ElfDynamic(IReadOnlyList<string> Needed, string? RunPath, string? RPath, string? Soname);
+
 /// <summary>
 /// A minimal, read-only reader of 64-bit little-endian ELF shared libraries: just what is needed to
 /// see which symbol versions a library requires, which versions a library provides, which
@@ -113,21 +120,31 @@ public sealed class ElfFile : IDisposable
     /// <summary>The libraries named by <c>DT_NEEDED</c>, and the run path (<c>DT_RUNPATH</c> or <c>DT_RPATH</c>), if any.</summary>
     public (IReadOnlyList<string> Needed, string? RunPath) Dependencies()
     {
+        var dynamic = Dynamic();
+        return (dynamic.Needed, dynamic.RunPath ?? dynamic.RPath);
+    }
+
+    /// <summary>What the dynamic loader reads from the <c>.dynamic</c> section: <c>DT_NEEDED</c>, <c>DT_RUNPATH</c>,
+    /// <c>DT_RPATH</c> (which the loader honours only when there is no <c>DT_RUNPATH</c>) and <c>DT_SONAME</c>.</summary>
+    public ElfDynamic Dynamic()
+    {
         var dynamic = First(ShtDynamic);
-        if (dynamic is null) return (Array.Empty<string>(), null);
+        if (dynamic is null) return new ElfDynamic(Array.Empty<string>(), null, null, null);
         var strings = StringTableOf(dynamic);
         var bytes = Read(dynamic);
         var needed = new List<string>();
-        string? runPath = null;
+        string? runPath = null, rPath = null, soname = null;
         for (int at = 0; at + 16 <= bytes.Length; at += 16)
         {
             long tag = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at));
             var value = (uint)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(at + 8));
             if (tag == 0) break;
             if (tag == 1) needed.Add(CString(strings, value));
-            else if (tag == 29 || (tag == 15 && runPath is null)) runPath = CString(strings, value);
+            else if (tag == 14) soname = CString(strings, value);
+            else if (tag == 15) rPath = CString(strings, value);
+            else if (tag == 29) runPath = CString(strings, value);
         }
-        return (needed, runPath);
+        return new ElfDynamic(needed, runPath, rPath, soname);
     }
 
     /// <summary>Every symbol version this library requires (the <c>.gnu.version_r</c> section).</summary>
