@@ -202,7 +202,8 @@ public class ModuleCancellationTests(ITestOutputHelper output)
     public void StoppingAnExportMidWriteRemovesItsFilesAndTheSessionGoesOn(string cmdlet)
     {
         using var dir = new TempDir();
-        using var session = new ModuleRunspace(dir.Path);
+        using var session = new PowerShellSession();
+        session.SetLocation(dir.Path);
         // 256 MB: far more than is written between the first section and the stop.
         object stack = cmdlet == "Export-Volume" ? Cancellation.Volume(256, 512) : Cancellation.Series(256, 512);
         // The series goes over an earlier export, with -Force: that one must stay as it was.

@@ -37,6 +37,16 @@ public sealed class PowerShellSession : IDisposable
     /// <summary>Sets the current location, as Set-Location would.</summary>
     public void SetLocation(string path) => _runspace.SessionStateProxy.Path.SetLocation(WildcardPattern.Escape(path));
 
+    /// <summary>A PowerShell instance on this session with <paramref name="script"/> added and the variables set, for tests
+    /// that drive it themselves (BeginInvoke, Stop) rather than run it to its end as <see cref="Run"/> does.</summary>
+    public PowerShell Prepare(string script, params (string Name, object? Value)[] variables)
+    {
+        foreach (var (name, value) in variables) _runspace.SessionStateProxy.SetVariable(name, value);
+        var shell = PowerShell.Create(_runspace);
+        shell.AddScript(script);
+        return shell;
+    }
+
     /// <summary>Runs a script with the given variables set; a terminating error becomes an error record.</summary>
     public RunResult Run(string script, params (string Name, object? Value)[] variables)
     {
