@@ -7,8 +7,6 @@ public enum TiltAngleSource { Given, File, Sidecar, None }
 /// sidecars: the history (<c>.json</c>) and, for tilt series, the tilt angles (<c>.tlt</c>).</summary>
 public static class StackFiles
 {
-    public const string ImportStep = "Import";
-
     /// <summary>Reads a tilt series. Angles come from <paramref name="angles"/>, else from
     /// <paramref name="angleFile"/>, else from a <c>.tlt</c>/<c>.rawtlt</c>/SHREC alignment file beside the
     /// stack, else from the history sidecar; otherwise they stay unknown.</summary>
@@ -37,7 +35,7 @@ public static class StackFiles
             }
         }
         else source = "given";
-        history.Add(HistoryEntry.Now(ImportStep, $"imported from {Path.GetFileName(path)}", new Dictionary<string, object?>
+        history.Add(HistoryEntry.Now(Stages.Steps.Import, $"imported from {Path.GetFileName(path)}", new Dictionary<string, object?>
         {
             ["Path"] = Path.GetFullPath(path),
             ["Mode"] = (int)header.Mode,
@@ -54,7 +52,7 @@ public static class StackFiles
     {
         var (header, sections) = MrcFile.Read(path, cancel, progress);
         var history = HistorySidecar.TryRead(path, header.Nz, header.Ny, header.Nx)?.History.ToList() ?? new List<HistoryEntry>();
-        history.Add(HistoryEntry.Now(ImportStep, $"imported from {Path.GetFileName(path)}", new Dictionary<string, object?>
+        history.Add(HistoryEntry.Now(Stages.Steps.Import, $"imported from {Path.GetFileName(path)}", new Dictionary<string, object?>
         {
             ["Path"] = Path.GetFullPath(path),
             ["Mode"] = (int)header.Mode,

@@ -59,7 +59,7 @@ public abstract class ImageStack
         get
         {
             int start = History.Count - 1;
-            while (start >= 0 && !(History[start].Step == IO.StackFiles.ImportStep && History[start].Parameters.ContainsKey("Path"))) start--;
+            while (start >= 0 && !(History[start].Step == Stages.Steps.Import && History[start].Parameters.ContainsKey("Path"))) start--;
             var parts = new List<string>();
             if (start >= 0) parts.Add(History[start].Parameters["Path"]?.ToString() ?? "");
             parts.AddRange(History.Skip(start + 1).Select(e => e.Summary));
