@@ -12,7 +12,7 @@
     5. The tomogram (New-Tomogram).
     It writes the simulated tilt series, the tomogram, the labels (class mask, particle list as CSV and as
     DeepFinder XML) and PNG previews (tilt montage, central slices, noise curves) into -OutputDirectory.
-    At the default size (41 tilts of 128 x 128) it takes about a minute on two cores.
+    At the default size (41 tilts of 128 x 128) it takes about 18 s on two cores.
 .EXAMPLE
     faket examples/quickstart.ps1 -OutputDirectory out/quickstart
 .EXAMPLE

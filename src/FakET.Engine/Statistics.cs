@@ -1,6 +1,6 @@
 namespace FakET;
 
-/// <summary>Statistics over many pixels, accumulated in float64 as DESIGN.md asks.</summary>
+/// <summary>Statistics over many pixels, accumulated in float64 as docs/DESIGN.md, "Conventions", asks.</summary>
 public static class Statistics
 {
     /// <summary>Mean and population standard deviation (numpy's default, ddof 0).</summary>

@@ -3,7 +3,7 @@ using FakET.Stages;
 namespace FakET.Noise;
 
 /// <summary>
-/// FakET's noise estimation (DESIGN.md, "Noise estimation"): for each tilt of a measured series M and its clean
+/// FakET's noise estimation (docs/DESIGN.md, "Noise estimation"): for each tilt of a measured series M and its clean
 /// projections C, standardise both; r minimises std(M̂ − r·Ĉ) over [0, 1] and σ is that standard deviation.
 /// The minimiser is the Pearson correlation clamped to [0, 1], computed exactly in float64 (the published code
 /// bisects in float32 and stops early). The measured tilt's mean and standard deviation are kept as targets.

@@ -5,7 +5,7 @@ using FakET.Stages;
 namespace FakET.Noise;
 
 /// <summary>
-/// FakET's noise addition (DESIGN.md, "Adding noise"): X_i = r_i·standardise(C_i) + s·σ_i·N(0, 1), then X_i rescaled
+/// FakET's noise addition (docs/DESIGN.md, "Adding noise"): X_i = r_i·standardise(C_i) + s·σ_i·N(0, 1), then X_i rescaled
 /// to the target mean and standard deviation of tilt i, from the profile or from a reference series. Scale 1 gives
 /// FakET's noisy series, 0.25 its content series; an order-0 profile gives the Gaussian BASELINE.
 /// Each tilt draws from its own random stream (seed, tilt index), so the result is the same bit for bit whatever
