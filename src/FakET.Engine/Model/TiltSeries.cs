@@ -48,12 +48,16 @@ public sealed class TiltSeries : ImageStack
     /// <summary>The tilt angles in the order they were acquired, or <c>null</c> when that is the stack's order or unknown.</summary>
     public IReadOnlyList<double>? AcquisitionOrder { get; }
 
+    /// <summary>The ground truth of the sample this series shows, in the detector's frame, or <c>null</c> when the series
+    /// was not projected from a labelled sample (or lost it, e.g. on import).</summary>
+    public GroundTruth? GroundTruth { get; init; }
+
     /// <summary>Tilt image <paramref name="index"/> (row-major Y, X).</summary>
     public float[] Tilt(int index) => Section(index);
 
     /// <summary>
     /// A series a step makes from this one: new tilts and this series' history plus <paramref name="entry"/>. It keeps the
-    /// tilt angles, acquisition order, origin and pixel size; a step that deliberately changes one says so here:
+    /// tilt angles, acquisition order, origin, pixel size and ground truth; a step that deliberately changes one says so here:
     /// <paramref name="selection"/> keeps only those tilts (their angles and their entries of the acquisition order),
     /// <paramref name="height"/>, <paramref name="width"/> and <paramref name="pixelSize"/> resize the images, and
     /// <paramref name="acquisitionOrder"/> replaces the order. Every stage that makes a series from a series makes it here.
@@ -67,9 +71,11 @@ public sealed class TiltSeries : ImageStack
             throw new ArgumentOutOfRangeException(nameof(selection), $"Tilts {first} to {first + count - 1} are not all in the series' {Count}.");
         var angles = TiltAngles?.Skip(first).Take(count).ToArray();
         var order = acquisitionOrder ?? (selection is null ? AcquisitionOrder : OrderOf(angles));
-        return new TiltSeries(tilts, height ?? Height, width ?? Width, angles, pixelSize ?? PixelSize, HistoryWith(entry), order)
+        int h = height ?? Height, w = width ?? Width;
+        return new TiltSeries(tilts, h, w, angles, pixelSize ?? PixelSize, HistoryWith(entry), order)
         {
             Origin = Origin,
+            GroundTruth = GroundTruth?.Resized(Height, Width, h, w),
         };
     }
 
@@ -89,9 +95,13 @@ public sealed class TiltSeries : ImageStack
         return order;
     }
 
-    /// <summary>The same series with other tilt angles.</summary>
+    /// <summary>The same series with other tilt angles (and so no acquisition order).</summary>
     public TiltSeries WithTiltAngles(IReadOnlyList<double>? angles, HistoryEntry? entry = null) =>
-        new(Sections.ToArray(), Height, Width, angles, PixelSize, entry is null ? History : HistoryWith(entry)) { Origin = Origin };
+        new(Sections.ToArray(), Height, Width, angles, PixelSize, entry is null ? History : HistoryWith(entry))
+        {
+            Origin = Origin,
+            GroundTruth = GroundTruth,
+        };
 
     /// <summary>One line: <c>TiltSeries 61×1024×1024  −60°…+60°  10.0 Å/px  noisy (seed 1)</c>.</summary>
     public override string ToString()
@@ -99,6 +109,7 @@ public sealed class TiltSeries : ImageStack
         var line = new StringBuilder($"TiltSeries {Count}×{Height}×{Width}  ");
         line.Append(TiltAngles is null ? "angles unknown" : $"{Degrees(TiltAngles.Min())}…{Degrees(TiltAngles.Max())}");
         line.Append($"  {Number(PixelSize, "0.0##")} Å/px");
+        if (GroundTruth is not null) line.Append("  labelled");
         if (LastStep.Length > 0) line.Append("  ").Append(LastStep);
         return line.ToString();
     }

@@ -47,7 +47,23 @@ public sealed class ForwardProjector : Stage<Volume, ProjectionOptions, TiltSeri
                 ["PixelSize"] = volume.VoxelSize,
                 ["Geometry"] = "scikit-image radon per Y slice, circle=False, centre-cropped (FakET radon_3d)",
             });
-        return new TiltSeries(images, volume.Height, width, sorted, volume.VoxelSize, volume.HistoryWith(entry), reordered ? angles : null);
+        return new TiltSeries(images, volume.Height, width, sorted, volume.VoxelSize, volume.HistoryWith(entry), reordered ? angles : null)
+        {
+            GroundTruth = GroundTruthOf(volume, new ProjectionGeometry(volume.Depth, volume.Width, width)),
+        };
+    }
+
+    /// <summary>
+    /// A labelled volume's ground truth in the detector's frame: Y rows as they are; X shifted so that the slice's
+    /// rotation centre (column W/2, integer division) lands on the detector pixel the radon geometry puts it on (the
+    /// padded square's centre minus the crop's start); Z as the depth from the tilt axis (row D/2).
+    /// </summary>
+    static GroundTruth? GroundTruthOf(Volume volume, ProjectionGeometry geometry)
+    {
+        if (volume.Labels is null) return null;
+        int axis = geometry.Centre - geometry.DetectorStart;
+        return new GroundTruth(volume.Labels, volume.Depth, volume.Height, volume.Width, volume.VoxelSize,
+            new AxisMap(1, axis - volume.Width / 2), AxisMap.Identity, new AxisMap(1, -(volume.Depth / 2)));
     }
 
     /// <summary>Line sums of <paramref name="volume"/> at each angle: one (Y, detector width) image per angle,

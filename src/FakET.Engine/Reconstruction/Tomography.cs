@@ -17,7 +17,8 @@ public enum ReconstructionMethod
 /// <summary>How <see cref="Tomography.Reconstruct"/> reconstructs.</summary>
 public sealed record TomogramOptions : StageOptions
 {
-    /// <summary>Z size of the tomogram in (binned) voxels; <c>null</c> for the (binned) width.</summary>
+    /// <summary>Z size of the tomogram in (binned) voxels; <c>null</c> for the depth of the sample the series was projected
+    /// from, when it knows it, else the (binned) width.</summary>
     public int? Thickness { get; init; }
 
     /// <summary>Filtered back-projection (default) or SIRT.</summary>
@@ -97,10 +98,33 @@ public sealed class Tomography : Stage<TiltSeries, TomogramOptions, Volume>
             ["TiltAngles"] = angles.ToArray(),
         };
         var entry = run.Entry(Summary(options), decided, options.Method == ReconstructionMethod.Sirt ? "Filter" : "Iterations");
-        return new Volume(sections, geometry.Height, geometry.Width, geometry.VoxelSize, series.HistoryWith(entry))
+        return new Volume(sections, geometry.Height, geometry.Width, geometry.VoxelSize, series.HistoryWith(entry), LabelsOf(series, geometry, run))
         {
             Origin = (series.Origin.X, series.Origin.Y, 0),
         };
+    }
+
+    /// <summary>
+    /// The series' ground truth in the tomogram's frame: binning averages b×b pixels, so pixel x becomes (x + ½)/b − ½;
+    /// depth from the tilt axis becomes z/b from the tomogram's centre section (thickness/2, integer division), where
+    /// the reconstruction puts the axis. Particles whose centre falls outside the tomogram are left out, with a warning.
+    /// </summary>
+    static SampleLabels? LabelsOf(TiltSeries series, Geometry geometry, StageRun run)
+    {
+        if (series.GroundTruth is not { } truth) return null;
+        double b = geometry.Bin;
+        var binned = new AxisMap(1 / b, 0.5 / b - 0.5);
+        var frame = truth with
+        {
+            X = truth.X.Then(binned),
+            Y = truth.Y.Then(binned),
+            Z = truth.Z.Then(new AxisMap(1 / b, geometry.Thickness / 2)),
+        };
+        var labels = frame.In(geometry.Thickness, geometry.Height, geometry.Width, out int outside);
+        if (outside > 0)
+            run.Warning($"{outside} of the sample's {truth.Labels.Particles?.Count ?? 0} particles lie outside the " +
+                $"{geometry.Thickness}×{geometry.Height}×{geometry.Width} tomogram and are not in its labels; reconstruct thicker (-Thickness) to keep them.");
+        return labels;
     }
 
     static string Summary(TomogramOptions options)
@@ -145,7 +169,10 @@ internal sealed record Geometry(int Width, int Height, int Thickness, int Bin, d
         if (width < 1 || height < 1)
             throw new FakETException(ErrorIds.ReconstructionBinTooLarge, FailureKind.InvalidArgument,
                 $"Binning {series.Height}×{series.Width} pixels by {options.Bin} leaves no pixel; use a bin of at most {Math.Min(series.Width, series.Height)}.");
-        int thickness = options.Thickness ?? width;
+        // By default the sample's own depth where the series knows it (so the labels need no shift), else the width.
+        int thickness = options.Thickness ?? (series.GroundTruth is { } truth
+            ? Math.Max(1, (int)Math.Round(truth.DepthHere / options.Bin, MidpointRounding.AwayFromZero))
+            : width);
         if (thickness < 1)
             throw new FakETException(ErrorIds.ReconstructionParameterInvalid, FailureKind.InvalidArgument,
                 $"Thickness must be 1 or more voxels (it was {thickness}).");
