@@ -9,9 +9,12 @@
     phantom and its noise. Each job makes its phantom, its clean tilt series, FakET's noisy and content
     series (Add-TiltNoise at scale 1 and 0.25), the style transfer of the content towards the reference
     (initialised with the noisy series; skipped with -NoStyleTransfer, then the noisy series is
-    reconstructed) and the tomogram (New-Tomogram), and writes them into its own folder
-    <OutputDirectory>/sample_NNN: tiltseries.mrc (the simulated series), tomogram.mrc, class_mask.mrc,
-    particles.csv and objl.xml (DeepFinder's object list). The shared style reference and noise profile
+    reconstructed) and the tomogram (New-Tomogram, as thick as the phantom), and writes them into its own
+    folder <OutputDirectory>/sample_NNN: tiltseries.mrc (the simulated series), tomogram.mrc with its labels
+    (the class and instance masks tomogram_class_mask.mrc and tomogram_instance_mask.mrc, and the particle
+    table in tomogram.json, which Import-Volume reads back), particles.csv and objl.xml (DeepFinder's object list). The labels are the tomogram's own:
+    New-Tomogram moves the phantom's ground truth into the tomogram's frame, so they line up with its density
+    by construction. The shared style reference and noise profile
     go to <OutputDirectory>/reference.mrc and noise_profile.json. One summary line per sample is written
     to the output.
 
@@ -41,8 +44,16 @@
 .PARAMETER TiltStep
     Tilt step in degrees over -60..60. Default 2 (61 tilts); 20 gives 7 tilts.
 .PARAMETER Class
-    Particle classes of each phantom (New-Phantom -Class). Default small, medium, large; their counts are
-    40, 20 and 8 per 256² of area (10 for a density map), at least one each.
+    Particle classes of each phantom (New-Phantom -Class): built-in shapes or MRC density maps (paths
+    relative to the current folder). Default small, medium, large.
+.PARAMETER ParticleCount
+    Particles of each class per phantom, one number for all classes or one per class (New-Phantom -Count).
+    Default: 40, 20 and 8 per 256² of area for small, medium and large, 10 for a density map, at least one.
+.PARAMETER VoxelSize
+    Voxel size of each phantom in Å (New-Phantom -VoxelSize), which becomes the pixel size. Default 10.
+.PARAMETER IceDensity
+    Density of the vitreous ice that fills each phantom's slab, protein being 1 (New-Phantom -IceDensity).
+    Default 0, no ice.
 .PARAMETER NoiseProfile
     A noise profile (JSON, from Export-NoiseProfile) to use instead of measuring one. The style reference
     is still simulated.
@@ -58,6 +69,9 @@
 .EXAMPLE
     faket examples/batch.ps1 -OutputDirectory out/batch -Count 3 -Size 32 -TiltStep 20 -Class small, medium -NoStyleTransfer
     A tiny run that takes seconds: three samples of 7 tilts of 32², no style transfer.
+.EXAMPLE
+    pwsh -File examples/batch.ps1 -OutputDirectory out/ribosomes -Count 3 -Class ./ribosome.mrc -ParticleCount 12 -VoxelSize 10 -IceDensity 0.7
+    Three labelled tomograms of twelve ribosomes (an MRC density map) in ice, under pwsh.
 #>
 param(
     [string] $OutputDirectory = 'out/batch',
@@ -68,15 +82,28 @@ param(
     [int] $Seed = 1,
     [double] $TiltStep = 2,
     [string[]] $Class = @('small', 'medium', 'large'),
+    [string[]] $ParticleCount,
+    [double] $VoxelSize = 10,
+    [double] $IceDensity = 0,
     [string] $NoiseProfile,
     [switch] $NoStyleTransfer,
     [int] $Threads = 0,
     [int] $Iterations = 0
 )
 $ErrorActionPreference = 'Stop'
+# Under pwsh, load the module this repository builds; the faket host has it loaded already.
+if (-not (Get-Module FakET)) { Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'FakET', 'FakET.psd1')) }
 if ($Count -lt 1 -or $ThrottleLimit -lt 1) { throw "-Count and -ThrottleLimit must be at least 1." }
 # From a command line (faket or pwsh -File) "small,medium" arrives as one string.
 $Class = @($Class | ForEach-Object { $_.Split(',') } | Where-Object { $_ })
+$builtIn = @{ small = 40; medium = 20; large = 8 }
+# A density map's path is resolved here: the parallel jobs do not share this session's current folder.
+$Class = @($Class | ForEach-Object { if ($builtIn.ContainsKey($_)) { $_ } else { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($_) } })
+if ($ParticleCount) {
+    $counts = @($ParticleCount | ForEach-Object { $_.Split(',') } | Where-Object { $_ } | ForEach-Object { [int]$_ })
+} else {
+    $counts = @($Class | ForEach-Object { [Math]::Max(1, [int][Math]::Round($(if ($builtIn.ContainsKey($_)) { $builtIn[$_] } else { 10 }) * $Size * $Size / 65536.0)) })
+}
 if ($Depth -le 0) { $Depth = [Math]::Max(24, [int]($Size / 2)) }
 if ($Threads -le 0) { $Threads = [Math]::Max(1, [int][Math]::Floor([Environment]::ProcessorCount / $ThrottleLimit)) }
 $OutputDirectory = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutputDirectory)
@@ -89,8 +116,7 @@ if (-not [System.IO.File]::Exists($manifest)) { $manifest = $module.Path }
 # One phantom's recipe, shared by the reference and the samples (a script block cannot cross runspaces: pass its text).
 $phantomArgs = @{
     Width = $Size; Height = $Size; Depth = $Depth; SlabThickness = [int]($Depth * 0.8)
-    Class = $Class
-    Count = @($Class | ForEach-Object { [Math]::Max(1, [int][Math]::Round($(if ($_ -in 'small', 'medium', 'large') { @{ small = 40; medium = 20; large = 8 }[$_] } else { 10 }) * $Size * $Size / 65536.0)) })
+    Class = $Class; Count = $counts; VoxelSize = $VoxelSize; IceDensity = $IceDensity
 }
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
 
@@ -122,9 +148,6 @@ if ($NoiseProfile) {
     $phantomArgs = $using:phantomArgs
 
     $phantom = New-Phantom @phantomArgs -Seed $seed
-    $phantom | Export-ParticleList (Out 'particles.csv') -Force
-    $phantom | Export-ParticleList (Out 'objl.xml') -Force
-    $phantom | Export-LabelMask (Out 'class_mask.mrc') -Force
     $clean = $phantom | New-TiltSeries -TiltStep $using:TiltStep
     $profile = Import-NoiseProfile -LiteralPath $using:profilePath
     $noisy = $clean | Add-TiltNoise -Profile $profile -Seed $seed
@@ -138,7 +161,11 @@ if ($NoiseProfile) {
         $simulated = Invoke-StyleTransfer @style
     }
     $simulated | Export-TiltSeries (Out 'tiltseries.mrc') -Force
-    $simulated | New-Tomogram | Export-Volume (Out 'tomogram.mrc') -Force
+    # The tomogram is as thick as the phantom and carries its labels in its own frame: they go out from it.
+    $tomogram = $simulated | New-Tomogram
+    $tomogram | Export-Volume (Out 'tomogram.mrc') -Force
+    $tomogram | Export-ParticleList (Out 'particles.csv') -Force
+    $tomogram | Export-ParticleList (Out 'objl.xml') -Force
     [pscustomobject]@{ Sample = $sample; Seed = $seed; Seconds = [Math]::Round($clock.Elapsed.TotalSeconds, 1); Directory = $dir }
 } | ForEach-Object { "sample $($_.Sample) (seed $($_.Seed)): $($_.Seconds) s  $($_.Directory)" }
 

@@ -60,16 +60,16 @@ $content = $clean | Add-TiltNoise -Profile $noiseProfile -Scale 0.25 -Seed ($See
 $simulated = $content | Invoke-StyleTransfer -Style $reference -Init $noisy -Seed $Seed
 Step "simulated: $simulated"
 
-# 5. The tomogram: with the sample's labels, this is training data.
-$tomogram = $simulated | New-Tomogram -Thickness $Depth
+# 5. The tomogram, as thick as the sample: it carries the sample's labels in its own frame, so it is training data.
+$tomogram = $simulated | New-Tomogram
 Step "tomogram:  $tomogram"
 
 # Files: data, labels, pictures.
 $simulated | Export-TiltSeries (Out 'simulated.mrc') -Force
 $tomogram | Export-Volume (Out 'tomogram.mrc') -Force
-$sample | Export-LabelMask (Out 'class_mask.mrc') -Force
-$sample | Export-ParticleList (Out 'particles.csv') -Force
-$sample | Export-ParticleList (Out 'particles.xml') -Format DeepFinderXml -Force
+$tomogram | Export-LabelMask (Out 'class_mask.mrc') -Force
+$tomogram | Export-ParticleList (Out 'particles.csv') -Force
+$tomogram | Export-ParticleList (Out 'particles.xml') -Format DeepFinderXml -Force
 $noiseProfile | Export-NoiseProfile (Out 'noise_profile.json') -Force
 $simulated | Export-TiltSeriesPreview (Out 'simulated_montage.png') -Force
 $tomogram | Export-VolumePreview (Out 'tomogram_slices.png') -Plane XY, XZ -Force

@@ -54,8 +54,14 @@ public static class ErrorIds
     public const string PhantomObjectTooLarge = "PhantomObjectTooLarge";
     public const string PhantomSlabTooFull = "PhantomSlabTooFull";
     public const string LabelsMissing = "VolumeHasNoLabels";
+    public const string LabelsInvalid = "LabelsInvalid";
     public const string ParticleListFormatUnknown = "ParticleListFormatUnknown";
     public const string TiltAnglesUnknown = "TiltAnglesUnknown";
+    // Particle lists: Import-ParticleList, Export-ParticleList
+    public const string ParticleListParseError = "ParticleListParseError";
+    public const string ParticleListGeometryMissing = "ParticleListGeometryMissing";
+    public const string ParticleListFormatNotWritable = "ParticleListFormatNotWritable";
+    public const string ParticleListTomogramNameCount = "ParticleListTomogramNameCountMismatch";
     // Reconstruction
     public const string ReconstructionBinTooLarge = "ReconstructionBinTooLarge";
     public const string ReconstructionParameterInvalid = "ReconstructionParameterInvalid";

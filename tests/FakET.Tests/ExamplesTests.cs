@@ -7,7 +7,7 @@ namespace FakET.Tests;
 [Trait("Tier", "Process")]
 public class ExamplesTests
 {
-    static readonly string[] MrcOutputs = { "tiltseries.mrc", "tomogram.mrc", "class_mask.mrc" };
+    static readonly string[] MrcOutputs = { "tiltseries.mrc", "tomogram.mrc", "tomogram_class_mask.mrc", "tomogram_instance_mask.mrc" };
 
     [Fact]
     public void TheBatchExampleSimulatesEachSampleInItsOwnFolderInParallel()
@@ -33,6 +33,20 @@ public class ExamplesTests
             var tomogram = MrcFile.Read(Path.Combine(sample, "tomogram.mrc")).Sections;
             Assert.All(tomogram, s => Assert.All(s, v => Assert.True(float.IsFinite(v))));
             Assert.True(File.ReadAllLines(Path.Combine(sample, "particles.csv")).Length >= 3); // header + at least one per class
+
+            // The labels are the tomogram's: as deep as the phantom (32 / 2 = 24 at least), the mask on its grid, and
+            // every listed particle's centre inside its own class in the mask.
+            var header = MrcFile.ReadHeader(Path.Combine(sample, "tomogram.mrc"));
+            Assert.Equal(24, header.Nz);
+            var (maskHeader, mask) = MrcFile.Read(Path.Combine(sample, "tomogram_class_mask.mrc"));
+            Assert.Equal((header.Nx, header.Ny, header.Nz), (maskHeader.Nx, maskHeader.Ny, maskHeader.Nz));
+            foreach (var line in File.ReadAllLines(Path.Combine(sample, "particles.csv")).Skip(1))
+            {
+                var f = line.Split(',');
+                int k = int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture);
+                var (x, y, z) = (Parse(f[3]), Parse(f[4]), Parse(f[5]));
+                Assert.Equal(k, (int)mask[(int)Math.Round(z)][(int)Math.Round(y) * header.Nx + (int)Math.Round(x)]);
+            }
         }
 
         // Every MRC file is valid for an independent reader.
@@ -63,4 +77,6 @@ public class ExamplesTests
         var repeat = MrcFile.Read(dir.File(Path.Combine("again", "sample_000", "tiltseries.mrc"))).Sections.SelectMany(s => s).ToArray();
         Assert.True(Statistics.Correlation(first, repeat) > 0.999);
     }
+
+    static double Parse(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -213,8 +213,9 @@ public class LabelExportTests : IDisposable
         var r = _ps.Run("& $s -OutputDirectory out -Size 160 -Depth 60 -DoseSymmetric", ("s", script));
         Assert.Empty(r.Errors);
         var files = Directory.GetFiles(_dir.File("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(new[] { "class_mask.mrc", "instance_mask.mrc", "objl.xml", "particles.csv", "particles.star", "projections_noiseless.json",
-            "projections_noiseless.mrc", "projections_noiseless.tlt", "projections_noiseless_order_list.csv", "sample.json", "sample.mrc" }.Order(StringComparer.Ordinal), files);
+        Assert.Equal(new[] { "objl.xml", "particles.csv", "particles.star", "projections_noiseless.json",
+            "projections_noiseless.mrc", "projections_noiseless.tlt", "projections_noiseless_order_list.csv", "sample.json", "sample.mrc",
+            "sample_class_mask.mrc", "sample_instance_mask.mrc" }.Order(StringComparer.Ordinal), files);
         Assert.Equal(61, TiltAngleFile.Read(_dir.File(Path.Combine("out", "projections_noiseless.tlt"))).Length);
     }
 

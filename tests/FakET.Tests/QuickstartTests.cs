@@ -43,6 +43,8 @@ public class QuickstartTests
         int particles = File.ReadAllLines(Path.Combine(output, "particles.csv")).Length - 1;
         Assert.Equal(17, particles); // 10 small, 5 medium, 2 large
         Assert.Equal(particles, System.Xml.Linq.XDocument.Load(Path.Combine(output, "particles.xml")).Descendants("object").Count());
+        // The tomogram file carries the same labels, which come back with it.
+        Assert.Equal(particles, tomogram.Labels!.Particles!.Count);
         // Pictures: real PNG files.
         foreach (var png in new[] { "simulated_montage.png", "tomogram_slices.png", "noise_profile.png" })
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(Path.Combine(output, png))[..4]);

@@ -13,16 +13,17 @@ public static class HistorySidecar
 
     /// <summary>What a sidecar holds.</summary>
     public sealed record Contents(IReadOnlyList<HistoryEntry> History, IReadOnlyList<double>? TiltAngles,
-        IReadOnlyList<double>? AcquisitionOrder = null);
+        IReadOnlyList<double>? AcquisitionOrder = null, JsonObject? Labels = null);
 
     public static string PathFor(string mrcPath) => Path.ChangeExtension(mrcPath, ".json");
 
     /// <summary>Writes the sidecar of <paramref name="mrcPath"/> (atomically).</summary>
     public static void Write(string mrcPath, ImageStack stack, CancellationToken cancel = default) =>
-        AtomicFile.WriteAllText(PathFor(mrcPath), Text(stack), cancel);
+        AtomicFile.WriteAllText(PathFor(mrcPath), Text(stack, mrcPath), cancel);
 
-    /// <summary>The sidecar's JSON text for <paramref name="stack"/>.</summary>
-    public static string Text(ImageStack stack)
+    /// <summary>The sidecar's JSON text for <paramref name="stack"/> written to <paramref name="mrcPath"/>: a labelled
+    /// volume's labels too (<see cref="LabelSidecar"/>), naming its mask files beside that path.</summary>
+    public static string Text(ImageStack stack, string mrcPath)
     {
         var root = new JsonObject
         {
@@ -36,6 +37,7 @@ public static class HistorySidecar
             root["tiltAngles"] = new JsonArray(angles.Select(a => (JsonNode?)a).ToArray());
         if (stack is TiltSeries { AcquisitionOrder: { } order })
             root["acquisitionOrder"] = new JsonArray(order.Select(a => (JsonNode?)a).ToArray());
+        if (stack is Volume { Labels: { } labels }) root["labels"] = LabelSidecar.ToJson(labels, mrcPath);
         root["history"] = ToJson(stack.History);
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
@@ -56,7 +58,7 @@ public static class HistorySidecar
             var angles = root["tiltAngles"]?.AsArray().Select(n => n!.GetValue<double>()).ToArray();
             var order = root["acquisitionOrder"]?.AsArray().Select(n => n!.GetValue<double>()).ToArray();
             return new Contents(history, angles is { Length: > 0 } && angles.Length == count ? angles : null,
-                order is { Length: > 0 } && order.Length == count ? order : null);
+                order is { Length: > 0 } && order.Length == count ? order : null, root["labels"] as JsonObject);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {

@@ -47,21 +47,26 @@ public static class StackFiles
         return new TiltSeries(sections, header.Ny, header.Nx, angles, PixelSizeOf(header), history, order) { Origin = OriginOf(header) };
     }
 
-    /// <summary>Reads a volume (Z, Y, X) and its history sidecar, if any.</summary>
-    public static Volume ReadVolume(string path, CancellationToken cancel = default, Action<int, int>? progress = null)
+    /// <summary>Reads a volume (Z, Y, X), its history sidecar and the labels it names (<see cref="LabelSidecar"/>), if any;
+    /// <paramref name="warn"/> hears of label files that are named but unusable.</summary>
+    public static Volume ReadVolume(string path, CancellationToken cancel = default, Action<int, int>? progress = null,
+        Action<string>? warn = null)
     {
         var (header, sections) = MrcFile.Read(path, cancel, progress);
-        var history = HistorySidecar.TryRead(path, header.Nz, header.Ny, header.Nx)?.History.ToList() ?? new List<HistoryEntry>();
+        var sidecar = HistorySidecar.TryRead(path, header.Nz, header.Ny, header.Nx);
+        var history = sidecar?.History.ToList() ?? new List<HistoryEntry>();
+        var labels = sidecar?.Labels is { } node ? LabelSidecar.Read(node, path, header.Nz, header.Ny, header.Nx, warn, cancel) : null;
         history.Add(HistoryEntry.Now(Stages.Steps.Import, $"imported from {Path.GetFileName(path)}", new Dictionary<string, object?>
         {
             ["Path"] = Path.GetFullPath(path),
             ["Mode"] = (int)header.Mode,
         }));
-        return new Volume(sections, header.Ny, header.Nx, PixelSizeOf(header), history) { Origin = OriginOf(header) };
+        return new Volume(sections, header.Ny, header.Nx, PixelSizeOf(header), history, labels) { Origin = OriginOf(header) };
     }
 
     /// <summary>Writes the stack, its history sidecar and, for a tilt series with known angles, its <c>.tlt</c> (and
-    /// its order list when the acquisition order is known), all or none: each file goes to a temporary file first,
+    /// its order list when the acquisition order is known), for a labelled volume its masks (the sidecar holds its
+    /// particle table), all or none: each file goes to a temporary file first,
     /// the MRC file first, and they are renamed over their targets together once all are complete
     /// (<see cref="AtomicFileSet"/>). A cancellation or an error before then leaves no new file and the earlier
     /// files as they were.</summary>
@@ -78,7 +83,8 @@ public static class StackFiles
             files.WriteAllText(Path.ChangeExtension(path, ".tlt"), TiltAngleFile.Text(angles));
         if (stack is TiltSeries { AcquisitionOrder: { } order })
             files.WriteAllText(OrderListPath(path), TiltAngleFile.OrderListText(order));
-        files.WriteAllText(HistorySidecar.PathFor(path), HistorySidecar.Text(stack));
+        if (stack is Volume volume) LabelSidecar.WriteMasks(files, path, volume);
+        files.WriteAllText(HistorySidecar.PathFor(path), HistorySidecar.Text(stack, path));
         files.Commit();
     }
 

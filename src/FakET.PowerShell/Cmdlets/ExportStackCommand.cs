@@ -44,7 +44,7 @@ public sealed class ExportTiltSeriesCommand : ExportStackCommand
 
 /// <summary>
 /// <para type="synopsis">Writes a volume to an MRC file, with its history beside it.</para>
-/// <para type="description">Writes MRC2014 mode 2 (float32), or mode 12 (float16) with -Float16, as a volume (space group 1) with the voxel size in the header and the newest steps of the history as labels; the whole history goes to a .json file with the volume's name. Both files are written to temporary files first, and renamed together when both are complete, so an error or Ctrl+C leaves no new file, never a half-written one.</para>
+/// <para type="description">Writes MRC2014 mode 2 (float32), or mode 12 (float16) with -Float16, as a volume (space group 1) with the voxel size in the header and the newest steps of the history as labels; the whole history goes to a .json file with the volume's name. A labelled volume (a sample from New-Phantom, or a tomogram reconstructed from one) takes its labels along: the particle table and class names go into the .json file, and the class and instance masks to name_class_mask.mrc and name_instance_mask.mrc beside it, which the .json file names; Import-Volume reads them all back. Every file is written to a temporary file first, and they are renamed together when all are complete, so an error or Ctrl+C leaves no new file, never a half-written one.</para>
 /// <example><code>$tomogram | Export-Volume ./tomogram.mrc</code><para>Writes tomogram.mrc and tomogram.json.</para></example>
 /// </summary>
 [Cmdlet(VerbsData.Export, "Volume", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]

@@ -5,8 +5,9 @@ namespace FakET.PowerShell.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Reads volumes from MRC files.</para>
-/// <para type="description">Reads each MRC file (modes 0, 1, 2, 6 and 12) as a volume (Z, Y, X) with its voxel size (cella / mx) and, where Export-Volume wrote one, the history from its JSON sidecar. The header is checked against the file's length before anything is read, and the data are read one section at a time into float32 (4 bytes a voxel whatever the file's mode); a file larger than the memory available is refused before reading, with the error NotEnoughMemory.</para>
+/// <para type="description">Reads each MRC file (modes 0, 1, 2, 6 and 12) as a volume (Z, Y, X) with its voxel size (cella / mx) and, where Export-Volume wrote one, the history from its JSON sidecar. A labelled volume (a sample from New-Phantom, or a tomogram reconstructed from one) that Export-Volume wrote comes back with its labels: the particle table from the sidecar and the class and instance masks from the MRC files it names (name_class_mask.mrc, name_instance_mask.mrc beside it); a mask that is missing or of another shape is left out with a warning. The header is checked against the file's length before anything is read, and the data are read one section at a time into float32 (4 bytes a voxel whatever the file's mode); a file larger than the memory available is refused before reading, with the error NotEnoughMemory.</para>
 /// <example><code>$sample = Import-Volume ./model_0/grandmodel_unbinned.mrc</code><para>Reads a SHREC'21 sample volume.</para></example>
+/// <example><code>$tomogram = Import-Volume ./tomogram.mrc; $tomogram.Labels.Particles.Count</code><para>Reads a labelled tomogram that Export-Volume wrote, with its particle table and masks.</para></example>
 /// </summary>
 [Cmdlet(VerbsData.Import, "Volume", DefaultParameterSetName = "Path")]
 [OutputType(typeof(Volume))]
@@ -17,7 +18,7 @@ public sealed class ImportVolumeCommand : FileReaderCommand
         foreach (var file in InputFiles())
         {
             TryRun(() => WriteObject(StackFiles.ReadVolume(file, Cancel,
-                Progress("Import-Volume", $"Reading {System.IO.Path.GetFileName(file)}: section"))), file);
+                Progress("Import-Volume", $"Reading {System.IO.Path.GetFileName(file)}: section"), WriteWarning)), file);
         }
     }
 }
