@@ -5,12 +5,13 @@ using FakET.Tests.Support;
 
 namespace FakET.Tests;
 
-/// <summary>PNG files checked by an independent decoder (Python's standard library), and the noise profile plot.</summary>
+/// <summary>PNG files checked by an independent decoder (Python's standard library), and the noise profile plot that
+/// ScottPlot draws.</summary>
 [Trait("Tier", "Process")]
 public class PreviewTests
 {
-    /// <summary>Decodes a PNG with Python's zlib and struct only: checks the signature, every chunk's CRC, IHDR and the
-    /// scanline filters, and prints the size, colour type and pixel bytes as JSON.</summary>
+    /// <summary>Decodes a PNG with Python's zlib and struct only: checks the signature, every chunk's CRC and IHDR, undoes
+    /// the scanline filters (None, Sub, Up, Average, Paeth), and prints the size, colour type and pixel bytes as JSON.</summary>
     const string Decoder = """
         import sys, json, struct, zlib
         data = open(sys.argv[1], 'rb').read()
@@ -27,13 +28,26 @@ public class PreviewTests
         assert chunks[0][0] == 'IHDR' and chunks[-1][0] == 'IEND', 'chunk order'
         w, h, depth, colour, compression, filtering, interlace = struct.unpack('>IIBBBBB', chunks[0][1])
         assert depth == 8 and compression == 0 and filtering == 0 and interlace == 0
-        channels = {0: 1, 2: 3}[colour]
+        channels = {0: 1, 2: 3, 6: 4}[colour]
         raw = zlib.decompress(b''.join(b for k, b in chunks if k == 'IDAT'))
         stride = w * channels + 1
         assert len(raw) == h * stride, 'size of the image data'
-        assert all(raw[y * stride] == 0 for y in range(h)), 'filter type'
-        pixels = b''.join(raw[y * stride + 1:(y + 1) * stride] for y in range(h))
-        print(json.dumps({'width': w, 'height': h, 'colour': colour, 'pixels': pixels.hex()}))
+        def paeth(a, b, c):
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            return a if pa <= pb and pa <= pc else b if pb <= pc else c
+        rows, previous = [], bytearray(w * channels)
+        for y in range(h):
+            kind, line = raw[y * stride], bytearray(raw[y * stride + 1:(y + 1) * stride])
+            assert kind <= 4, 'filter type'
+            for i in range(len(line)):
+                a = line[i - channels] if i >= channels else 0
+                b = previous[i]
+                c = previous[i - channels] if i >= channels else 0
+                line[i] = (line[i] + (0, a, b, (a + b) // 2, paeth(a, b, c))[kind]) & 0xff
+            rows.append(bytes(line))
+            previous = line
+        print(json.dumps({'width': w, 'height': h, 'colour': colour, 'pixels': b''.join(rows).hex()}))
         """;
 
     internal static (int Width, int Height, int Colour, byte[] Pixels) Decode(string path)
@@ -49,20 +63,19 @@ public class PreviewTests
     public void PngFilesAreValidAndHoldExactlyThePixels()
     {
         using var dir = new TempDir();
-        var random = new Random(1);
-        var image = new Raster(37, 23, Rgb.White);
-        random.NextBytes(image.Pixels);
-        PngFile.Write(dir.File("rgb.png"), image);
-        var (w, h, colour, pixels) = Decode(dir.File("rgb.png"));
-        Assert.Equal((37, 23, 2), (w, h, colour));
-        Assert.Equal(image.Pixels, pixels);
-
-        var grey = new byte[5 * 3];
-        random.NextBytes(grey);
-        using (var file = File.Create(dir.File("grey.png"))) PngFile.WriteGray(file, grey, 5, 3);
+        // Grey: any bytes come back exactly, as colour type 0.
+        var grey = new GrayCanvas(37, 23);
+        new Random(1).NextBytes(grey.Pixels);
+        grey.Write(dir.File("grey.png"));
         var decoded = Decode(dir.File("grey.png"));
-        Assert.Equal((5, 3, 0), (decoded.Width, decoded.Height, decoded.Colour));
-        Assert.Equal(grey, decoded.Pixels);
+        Assert.Equal((37, 23, 0), (decoded.Width, decoded.Height, decoded.Colour));
+        Assert.Equal(grey.Pixels, decoded.Pixels);
+        // A plot: opaque RGB, colour type 2, the very pixels drawn.
+        var plot = NoiseProfilePlot.Render(Linear(increasing: true), 300, 220).Image;
+        File.WriteAllBytes(dir.File("plot.png"), plot.Png);
+        var (w, h, colour, pixels) = Decode(dir.File("plot.png"));
+        Assert.Equal((300, 220, 2), (w, h, colour));
+        Assert.Equal(plot.Pixels, pixels);
     }
 
     static NoiseProfile Linear(bool increasing)
@@ -74,6 +87,14 @@ public class PreviewTests
         return new NoiseProfile(new NoiseCurves(r, sigma, ones, ones), Synthetic.Angles(n), 1);
     }
 
+    /// <summary>The pixel that holds the point (x, y) of the panel's data.</summary>
+    static (int X, int Y) At(PlotArea panel, double x, double y) => ((int)Math.Floor(panel.PixelX(x)), (int)Math.Floor(panel.PixelY(y)));
+
+    /// <summary>Whether <paramref name="colour"/>, exactly, is at the pixel or one of its eight neighbours: an anti-aliased
+    /// line 2.5 pixels wide covers at least one of them fully.</summary>
+    static bool Near(PlotPicture image, (int X, int Y) p, Rgb colour) =>
+        Enumerable.Range(-1, 3).Any(j => Enumerable.Range(-1, 3).Any(i => image[p.X + i, p.Y + j] == colour));
+
     [Fact]
     public void ThePlotDrawsTheCurvesWhereTheValuesAre()
     {
@@ -82,33 +103,33 @@ public class PreviewTests
         var down = NoiseProfilePlot.Render(Linear(increasing: false), 900, 640);
         Assert.Equal((900, 640), (up.Image.Width, up.Image.Height));
         // Same values, so the same axes: only the r curve differs between the two images.
-        Assert.Equal((up.R.Y, up.Sigma.Y), (down.R.Y, down.Sigma.Y));
+        Assert.Equal((up.R, up.Sigma), (down.R, down.Sigma));
         var panel = up.R;
-        int x0 = (int)Math.Round(panel.PixelX(-60)), x1 = (int)Math.Round(panel.PixelX(60));
-        int low = (int)Math.Round(panel.PixelY(0.1)), high = (int)Math.Round(panel.PixelY(0.5));
-        Assert.Equal(NoiseProfilePlot.RColour, up.Image[x0, low]);
-        Assert.Equal(NoiseProfilePlot.RColour, up.Image[x1, high]);
-        Assert.Equal(NoiseProfilePlot.RColour, down.Image[x0, high]);
-        Assert.Equal(NoiseProfilePlot.RColour, down.Image[x1, low]);
-        Assert.NotEqual(NoiseProfilePlot.RColour, up.Image[x0, high]);
-        Assert.NotEqual(NoiseProfilePlot.RColour, down.Image[x0, low]);
+        Assert.True(Near(up.Image, At(panel, -60, 0.1), NoiseProfilePlot.RColour));
+        Assert.True(Near(up.Image, At(panel, 60, 0.5), NoiseProfilePlot.RColour));
+        Assert.True(Near(down.Image, At(panel, -60, 0.5), NoiseProfilePlot.RColour));
+        Assert.True(Near(down.Image, At(panel, 60, 0.1), NoiseProfilePlot.RColour));
+        Assert.False(Near(up.Image, At(panel, -60, 0.5), NoiseProfilePlot.RColour));
+        Assert.False(Near(down.Image, At(panel, -60, 0.1), NoiseProfilePlot.RColour));
         // Every tilt's r is on the curve.
         for (int i = 0; i < 21; i++)
-            Assert.Equal(NoiseProfilePlot.RColour, up.Image[(int)Math.Round(panel.PixelX(up.X[i])), (int)Math.Round(panel.PixelY(0.1 + 0.02 * i))]);
-        // The σ panel is the same pixel for pixel, and it holds its own curve.
+            Assert.True(Near(up.Image, At(panel, up.X[i], 0.1 + 0.02 * i), NoiseProfilePlot.RColour), $"tilt {i}");
+        // The σ panel, its title and tick labels included, is the same pixel for pixel, and it holds its own curve.
         var sigma = up.Sigma;
-        for (int y = sigma.Top - 30; y < sigma.Top + sigma.Height + 30; y++)
+        for (int y = sigma.Title.Top; y < 640; y++)
             for (int x = 0; x < 900; x++)
                 Assert.Equal(up.Image[x, y], down.Image[x, y]);
-        Assert.Equal(NoiseProfilePlot.SigmaColour, up.Image[(int)Math.Round(sigma.PixelX(0)), (int)Math.Round(sigma.PixelY(0.92))]);
+        Assert.True(Near(up.Image, At(sigma, 0, 0.92), NoiseProfilePlot.SigmaColour));
         // The r panel is mostly background; the curve changed pixels there.
         int changed = 0;
-        for (int y = panel.Top; y < panel.Top + panel.Height; y++)
-            for (int x = panel.Left; x < panel.Left + panel.Width; x++)
+        for (int y = (int)panel.Top; y < panel.Top + panel.Height; y++)
+            for (int x = (int)panel.Left; x < panel.Left + panel.Width; x++)
                 if (up.Image[x, y] != down.Image[x, y]) changed++;
         Assert.InRange(changed, 1000, panel.Width * panel.Height / 10);
+        // Both panels share the x axis, pixel for pixel.
+        Assert.Equal((panel.Left, panel.Width, panel.X), (sigma.Left, sigma.Width, sigma.X));
 
-        // What the file holds is the same image.
+        // What the file holds is the same picture.
         NoiseProfilePlot.Write(dir.File("up.png"), Linear(increasing: true), 900, 640);
         var (w, h, _, pixels) = Decode(dir.File("up.png"));
         Assert.Equal((900, 640), (w, h));
@@ -123,24 +144,14 @@ public class PreviewTests
         var drawing = NoiseProfilePlot.Render(profile, 640, 480);
         for (int i = 0; i < 21; i++)
         {
-            Assert.Equal(NoiseProfilePlot.RPointColour, drawing.Image[(int)Math.Round(drawing.R.PixelX(drawing.X[i])), (int)Math.Round(drawing.R.PixelY(measured.R[i]))]);
-            Assert.Equal(NoiseProfilePlot.SigmaPointColour, drawing.Image[(int)Math.Round(drawing.Sigma.PixelX(drawing.X[i])), (int)Math.Round(drawing.Sigma.PixelY(measured.Sigma[i]))]);
+            // The middle of each marker, in the point's own colour, even where the fit runs through it.
+            var (rx, ry) = At(drawing.R, drawing.X[i], measured.R[i]);
+            var (sx, sy) = At(drawing.Sigma, drawing.X[i], measured.Sigma[i]);
+            Assert.Equal(NoiseProfilePlot.RPointColour, drawing.Image[rx, ry]);
+            Assert.Equal(NoiseProfilePlot.SigmaPointColour, drawing.Image[sx, sy]);
         }
         // Without angles the x axis is the tilt index.
         var byIndex = NoiseProfilePlot.Render(new NoiseProfile(profile.Values, null, 2), 300, 220);
         Assert.Equal(Enumerable.Range(0, 21).Select(i => (double)i), byIndex.X);
-    }
-
-    [Fact]
-    public void TextUsesTheFontsGlyphs()
-    {
-        Assert.All("0123456789 abcxyz ABCXYZ .,:-+()°σθÅ×−…", c => Assert.True(BitmapFont.Has(c), $"no glyph for '{c}'"));
-        var image = new Raster(40, 10, Rgb.White);
-        image.DrawText(1, 1, "1", Rgb.Black);
-        // '1' has a full-width foot in its last row and a stem in the middle column.
-        Assert.Equal(Rgb.Black, image[1 + 2, 1 + 3]);
-        Assert.Equal(Rgb.White, image[1 + 0, 1 + 3]);
-        Assert.Equal(new[] { Rgb.White, Rgb.Black, Rgb.Black, Rgb.Black, Rgb.White }, Enumerable.Range(1, 5).Select(x => image[x, 7]));
-        Assert.Equal(6 * 3 - 1, Raster.TextWidth("abc"));
     }
 }

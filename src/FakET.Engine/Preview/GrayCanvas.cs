@@ -1,9 +1,11 @@
+using System.Runtime.InteropServices;
 using FakET.IO;
+using SkiaSharp;
 
 namespace FakET.Preview;
 
-/// <summary>An 8-bit greyscale picture (row-major, row 0 at the top): planes pasted through a contrast, labels in the
-/// bitmap font, written as a greyscale PNG.</summary>
+/// <summary>An 8-bit greyscale picture (row-major, row 0 at the top): planes pasted through a contrast (our code, so
+/// every grey level is exactly the documented one), labels drawn and the PNG encoded by SkiaSharp.</summary>
 public sealed class GrayCanvas
 {
     public GrayCanvas(int width, int height, byte background = 0)
@@ -34,18 +36,68 @@ public sealed class GrayCanvas
         }
     }
 
-    /// <summary>Writes <paramref name="text"/> in grey level <paramref name="value"/>, top-left corner at (x, y), each font
-    /// pixel <paramref name="scale"/>² pixels; ink right of <paramref name="right"/> (exclusive) is left out.</summary>
-    public void DrawText(int x, int y, string text, byte value, int scale = 1, int right = int.MaxValue) =>
-        BitmapFont.Ink(text, (i, j, c) =>
-        {
-            int left = x + (c * BitmapFont.Advance + i) * scale, top = y + j * scale;
-            for (int b = Math.Max(0, top); b < Math.Min(Height, top + scale); b++)
-                for (int a = Math.Max(0, left); a < Math.Min(Math.Min(Width, right), left + scale); a++)
-                    Pixels[b * Width + a] = value;
-        });
+    /// <summary>Height in pixels of a line of label text at <paramref name="scale"/>: from the top of a capital letter to
+    /// the bottom of a descender, in the shipped font (<see cref="PictureStyle.LabelFont"/>).</summary>
+    public static int TextHeight(int scale)
+    {
+        using var font = PictureStyle.LabelFont(scale);
+        var metrics = font.Metrics;
+        return (int)Math.Ceiling(CapHeight(font) + metrics.Descent);
+    }
 
-    /// <summary>Writes the picture as a greyscale PNG to <paramref name="path"/>, atomically.</summary>
-    public void Write(string path, CancellationToken cancel = default) =>
-        AtomicFile.Write(path, stream => PngFile.WriteGray(stream, Pixels, Width, Height), cancel);
+    static float CapHeight(SKFont font) => font.Metrics.CapHeight > 0 ? font.Metrics.CapHeight : -font.Metrics.Ascent;
+
+    /// <summary>Writes <paramref name="text"/> in grey level <paramref name="value"/>, blended by its coverage over what is there, with
+    /// the top of its capitals at row <paramref name="y"/> and its start at column <paramref name="x"/>, in the label font at
+    /// <paramref name="scale"/>; ink right of <paramref name="right"/> (exclusive) is left out.</summary>
+    public void DrawText(int x, int y, string text, byte value, int scale = 1, int right = int.MaxValue)
+    {
+        using var font = PictureStyle.LabelFont(scale);
+        int left = Math.Max(0, x), end = Math.Min(Width, right);
+        int top = Math.Max(0, y), bottom = Math.Min(Height, y + TextHeight(scale) + 1);
+        if (text.Length == 0 || left >= end || top >= bottom) return;
+        // Coverage of the text, drawn by SkiaSharp into an alpha mask of the box it may ink.
+        using var mask = new SKBitmap(new SKImageInfo(end - left, bottom - top, SKColorType.Alpha8, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(mask))
+        using (var paint = new SKPaint { Color = SKColors.White, IsAntialias = true })
+        {
+            canvas.Clear(SKColors.Transparent);
+            canvas.DrawText(text, x - left, y - top + (float)Math.Round(CapHeight(font)), font, paint);
+        }
+        var coverage = mask.GetPixelSpan();
+        int stride = mask.RowBytes;
+        for (int j = 0; j < bottom - top; j++)
+        {
+            var row = Pixels.AsSpan((top + j) * Width + left, end - left);
+            for (int i = 0; i < row.Length; i++)
+            {
+                int a = coverage[j * stride + i];
+                if (a != 0) row[i] = (byte)((row[i] * (255 - a) + value * a + 127) / 255);
+            }
+        }
+    }
+
+    /// <summary>Writes the picture as a greyscale PNG (colour type 0) to <paramref name="path"/>, atomically.</summary>
+    public void Write(string path, CancellationToken cancel = default)
+    {
+        var png = EncodePng();
+        AtomicFile.Write(path, stream => stream.Write(png), cancel);
+    }
+
+    /// <summary>The picture as a greyscale PNG file's bytes, encoded by SkiaSharp.</summary>
+    public byte[] EncodePng()
+    {
+        var handle = GCHandle.Alloc(Pixels, GCHandleType.Pinned);
+        try
+        {
+            using var pixmap = new SKPixmap(new SKImageInfo(Width, Height, SKColorType.Gray8, SKAlphaType.Opaque), handle.AddrOfPinnedObject(), Width);
+            using var png = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, 6))
+                ?? throw new InvalidOperationException("SkiaSharp could not encode the preview as PNG.");
+            return png.ToArray();
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
 }

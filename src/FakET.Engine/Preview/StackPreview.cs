@@ -35,8 +35,8 @@ public static class StackPreview
     public const int DefaultTileSize = 256;
     const byte Ink = 255;
 
-    /// <summary>Height of the label strip above each cell at a text scale.</summary>
-    public static int LabelHeight(int scale) => BitmapFont.GlyphHeight * scale + 4;
+    /// <summary>Height of the label strip above each cell at a text scale: a line of label text and 2 pixels above and below.</summary>
+    public static int LabelHeight(int scale) => GrayCanvas.TextHeight(scale) + 4;
 
     /// <summary>Tilt <paramref name="index"/> alone, at full size.</summary>
     public static PreviewPicture Tilt(TiltSeries series, int index, double lowPercentile = PercentileContrast.DefaultLowPercentile,

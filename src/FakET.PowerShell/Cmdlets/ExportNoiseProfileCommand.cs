@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using FakET.IO;
 using FakET.Noise;
-using FakET.Preview;
 
 namespace FakET.PowerShell.Cmdlets;
 
@@ -53,8 +52,8 @@ public sealed class ExportNoiseProfileCommand : FileWriterCommand
             files.WriteAllText(target, NoiseProfileFile.ToJson(InputObject));
             if (!NoPlot)
             {
-                var image = NoiseProfilePlot.Render(InputObject, PlotWidth, PlotHeight).Image;
-                files.Write(plot, stream => PngFile.Write(stream, image));
+                var png = NoiseProfilePlot.Png(InputObject, PlotWidth, PlotHeight);
+                files.Write(plot, stream => stream.Write(png));
             }
             files.Commit();
         }, target);
