@@ -146,7 +146,7 @@ public class LabelExportTests : IDisposable
 
     /// <summary>A STAR file's first data block with one loop: block name, column labels in order, rows of values
     /// (white-space separated; double-quoted values may hold spaces).</summary>
-    static (string Block, List<string> Columns, List<string[]> Rows) ReadStarLoop(IEnumerable<string> lines)
+    internal static (string Block, List<string> Columns, List<string[]> Rows) ReadStarLoop(IEnumerable<string> lines)
     {
         string? block = null;
         var columns = new List<string>();

@@ -78,6 +78,20 @@ public static class Rotations
         return (Wrap(psi - 90), the, Wrap(phi + 90));
     }
 
+    /// <summary>The rotation R that turns the reference into the particle for RELION's (rot, tilt, psi), the inverse of
+    /// <see cref="ToRelion"/>: R = Rz(rot)·Ry(tilt)·Rz(psi), the transpose of RELION's Euler_angles2matrix.</summary>
+    public static double[,] FromRelion(double rot, double tilt, double psi) => Multiply(About(2, rot), Multiply(About(1, tilt), About(2, psi)));
+
+    /// <summary>The transpose of a 3×3 matrix (a rotation's inverse).</summary>
+    public static double[,] Transpose(double[,] m)
+    {
+        var t = new double[3, 3];
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                t[i, j] = m[j, i];
+        return t;
+    }
+
     /// <summary>An angle in degrees brought into (−180, 180].</summary>
     static double Wrap(double degrees)
     {

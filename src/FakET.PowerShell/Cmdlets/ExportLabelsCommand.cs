@@ -3,7 +3,8 @@ using FakET.Phantom;
 
 namespace FakET.PowerShell.Cmdlets;
 
-/// <summary>What Export-ParticleList and Export-LabelMask share: the labelled volume, -WhatIf and atomic writes.</summary>
+/// <summary>A command that writes one file of each labelled volume it is given (Export-LabelMask): the volume, -WhatIf and
+/// atomic writes. Export-ParticleList writes all its volumes to one file, so it collects them itself.</summary>
 public abstract class ExportLabelsCommand : FileWriterCommand
 {
     /// <summary><para type="description">The labelled volume, as New-Phantom makes it.</para></summary>

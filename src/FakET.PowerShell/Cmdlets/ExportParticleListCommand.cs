@@ -1,18 +1,25 @@
 using System.Management.Automation;
+using FakET.Labels;
 using FakET.Phantom;
 
 namespace FakET.PowerShell.Cmdlets;
 
 /// <summary>
-/// <para type="synopsis">Writes a phantom's particle table as CSV, as a DeepFinder XML object list, or as a RELION STAR file.</para>
-/// <para type="description">Writes one row per particle (and gold fiducial) of a volume made by New-Phantom: its id (its value in the instance mask), its class number (its value in the class mask), its centre in voxels (0-based indices x, y, z) and its orientation. -Format picks the format; without it the file's extension does (.csv, .xml, .star). CSV has the columns id, class, class_name, x, y, z, phi, the, psi. DeepFinder's XML object list has one object element per particle with tomo_idx, obj_id, class_label, x, y, z, phi, psi and the, as DeepFinder's read_xml expects. Both give the Euler angles in TOM/PyTom/DeepFinder's ZXZ convention: the particle is its reference rotated by Rz(psi)·Rx(the)·Rz(phi), phi first. The STAR file has a data_particles block with one loop_ of _rlnCoordinateX/Y/Z, _rlnAngleRot/Tilt/Psi and _rlnClassNumber (and _rlnTomoName with -TomogramName), the angles in RELION's ZYZ convention. The file is written to a temporary file first and renamed when complete.</para>
+/// <para type="synopsis">Writes the particle tables of one or more labelled volumes to one file: CSV, a DeepFinder XML object list, or a RELION STAR file.</para>
+/// <para type="description">Writes one row per particle (and gold fiducial) of each labelled volume it is given (a phantom made by New-Phantom, or a tomogram New-Tomogram made from one): its id (its value in the instance mask), its class number (its value in the class mask), its centre in voxels (0-based indices x, y, z) and its orientation. All the volumes that come down the pipeline go into one file, as DeepFinder and RELION expect for a training set of several tomograms; the file is checked, -WhatIf answered and the file written once, after the last volume. -Format picks the format; without it the file's extension does (.csv, .xml, .star). CSV has the columns id, class, class_name, x, y, z, phi, the, psi, then tomogram when the volumes are named (several volumes, or -TomogramName) and clipped when a particle of a tomogram lies partly outside it. DeepFinder's XML object list has one object element per particle with tomo_idx, obj_id, class_label, x, y, z, phi, psi and the, as DeepFinder's read_xml expects; tomo_idx is -TomogramIndex for the first volume, one more for each next. Both give the Euler angles in TOM/PyTom/DeepFinder's ZXZ convention: the particle is its reference rotated by Rz(psi)·Rx(the)·Rz(phi), phi first. The STAR file has a data_particles block with one loop_ of _rlnCoordinateX/Y/Z, _rlnAngleRot/Tilt/Psi and _rlnClassNumber, the angles in RELION's ZYZ convention, and _rlnTomoName when the volumes are named: from -TomogramName (one name per volume, in order), else the name of the file the volume (or its tilt series) was imported from, else tomogram_N with N its tomo_idx. With several volumes the class numbers are those of the union of their class tables (first seen first), so a class has one number in the file. The file is written to a temporary file first and renamed when complete.</para>
 /// <example><code>$phantom | Export-ParticleList ./labels.xml</code><para>Writes DeepFinder's object list (the format from the extension).</para></example>
 /// <example><code>$phantom | Export-ParticleList ./particles.star -TomogramName TS_01 -PassThru | Export-ParticleList ./particles.csv</code><para>Writes a RELION STAR file and a CSV table of the same particles.</para></example>
+/// <example><code>$a, $b, $c | Export-ParticleList ./training.xml -TomogramIndex 1</code><para>Writes one DeepFinder object list for three tomograms, with tomo_idx 1, 2 and 3.</para></example>
+/// <example><code>$tomograms | Export-ParticleList ./particles.star -TomogramName TS_01, TS_02</code><para>Writes one STAR file for two tomograms, their particles named by _rlnTomoName.</para></example>
 /// </summary>
 [Cmdlet(VerbsData.Export, "ParticleList", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
 [OutputType(typeof(Volume))]
-public sealed class ExportParticleListCommand : ExportLabelsCommand
+public sealed class ExportParticleListCommand : FileWriterCommand
 {
+    /// <summary><para type="description">A labelled volume, as New-Phantom makes it (or New-Tomogram from one). Several may come down the pipeline: they all go into the one file.</para></summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
+    public Volume InputObject { get; set; } = null!;
+
     /// <summary><para type="description">Csv, DeepFinderXml or Star. By default the file's extension decides (.csv, .xml, .star).</para></summary>
     /// <remarks>A string, not the engine's enum: a value-type field of an engine type would make PowerShell load the
     /// engine before the module's load context is hooked in.</remarks>
@@ -20,28 +27,65 @@ public sealed class ExportParticleListCommand : ExportLabelsCommand
     [ValidateSet("Csv", "DeepFinderXml", "Star", IgnoreCase = true)]
     public string? Format { get; set; }
 
-    /// <summary><para type="description">DeepFinder's tomo_idx, the tomogram's index in a training set (default 0).</para></summary>
+    /// <summary><para type="description">DeepFinder's tomo_idx of the first volume (default 0); each next volume gets one more.</para></summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int TomogramIndex { get; set; }
 
-    /// <summary><para type="description">A tomogram name for the STAR file's _rlnTomoName column (RELION 4 tomography).</para></summary>
+    /// <summary><para type="description">Tomogram names for the STAR file's _rlnTomoName column (RELION 4 and 5 tomography) and the CSV's tomogram column: one per volume, in the order they come.</para></summary>
     [Parameter]
-    public string? TomogramName { get; set; }
+    [ValidateNotNullOrEmpty]
+    public string[]? TomogramName { get; set; }
 
-    ParticleListFormat? Chosen(string target) =>
-        Format is null ? LabelFiles.FormatOf(target) : Enum.Parse<ParticleListFormat>(Format, ignoreCase: true);
+    /// <summary>One input: its position in the pipeline, its particle table, its own name, and itself for -PassThru.</summary>
+    sealed record Input(int Position, ParticleList List, string? Name, Volume? Volume);
 
-    ParticleListFormat FormatFor(string target) => Chosen(target) ?? throw new FakETException(
-        ErrorIds.ParticleListFormatUnknown, FailureKind.InvalidArgument,
-        $"Cannot tell the format of '{System.IO.Path.GetFileName(target)}' from its extension: use .csv, .xml or .star, or give -Format.");
+    readonly List<Input> _inputs = new();
+    int _count;
 
-    protected override string Describe(SampleLabels labels, string target)
+    protected override void ProcessRecord()
     {
-        var format = Chosen(target);
-        return $"Write {labels.Particles?.Count ?? 0} particles as {(format is null ? "(unknown format)" : format.ToString())}";
+        var volume = InputObject;
+        int position = _count++;
+        if (volume.Labels is not { } labels)
+        {
+            TryRun(() => LabelFiles.LabelsOf(volume), volume);
+            return;
+        }
+        // Only the particle table is kept: a tomogram's voxels need not stay in memory until the end, unless -PassThru.
+        _inputs.Add(new Input(position, ParticleList.Of(labels), ParticleLists.ImportedName(volume), PassThru ? volume : null));
     }
 
-    protected override void Write(SampleLabels labels, string target) =>
-        LabelFiles.WriteParticleList(labels, target, FormatFor(target), TomogramIndex, TomogramName, Cancel);
+    protected override void EndProcessing()
+    {
+        if (TomogramName is { } names && names.Length != _count)
+            ThrowTerminatingError(ErrorFrom(new FakETException(ErrorIds.ParticleListTomogramNameCount, FailureKind.InvalidArgument,
+                $"-TomogramName gives {names.Length} name{(names.Length == 1 ? "" : "s")} for {_count} volume{(_count == 1 ? "" : "s")}: give one per volume, in order."), null));
+        if (_inputs.Count == 0) return;
+        bool named = TomogramName is not null || _count > 1;
+        var lists = _inputs.Select(input =>
+        {
+            int index = TomogramIndex + input.Position;
+            string? name = named ? TomogramName?[input.Position] ?? input.Name ?? $"tomogram_{index}" : null;
+            return input.List with { Entries = input.List.Entries.Select(e => e with { Tomogram = name, TomogramIndex = index }).ToList() };
+        }).ToList();
+        var repeated = lists.Select(l => l.Entries.FirstOrDefault()?.Tomogram).OfType<string>().GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (repeated.Count > 0)
+            WriteWarning($"Several volumes have the tomogram name {string.Join(", ", repeated.Select(n => $"'{n}'"))}: RELION takes their particles as one tomogram's. Give -TomogramName.");
+        var list = ParticleList.Combine(lists);
+
+        if (Target() is not { } target) return;
+        var format = Format is null ? ParticleLists.FormatOf(target) : Enum.Parse<ParticleListFormat>(Format, ignoreCase: true);
+        string what = $"Write {list.Entries.Count} particles of {lists.Count} volume{(lists.Count == 1 ? "" : "s")} as {(format is { } f && ParticleLists.CanWrite(f) ? f.ToString() : "(unknown format)")}";
+        if (!ShouldProcess(target, what)) return;
+        bool written = TryRun(() =>
+        {
+            if (format is not { } chosen || !ParticleLists.CanWrite(chosen))
+                throw new FakETException(ErrorIds.ParticleListFormatUnknown, FailureKind.InvalidArgument,
+                    $"Cannot tell the format to write '{System.IO.Path.GetFileName(target)}' in from its extension: use .csv, .xml or .star, or give -Format.");
+            ParticleLists.Write(list, target, chosen, Cancel);
+        }, target);
+        if (written && PassThru)
+            foreach (var input in _inputs) WriteObject(input.Volume);
+    }
 }
