@@ -17,6 +17,7 @@
         'New-TiltSeries'
         'New-Phantom'
         'Export-ParticleList'
+        'Import-ParticleList'
         'Export-LabelMask'
         'New-Tomogram'
         'Measure-TiltNoise'

@@ -6,8 +6,8 @@ using FakET.Tests.Support;
 
 namespace FakET.Tests;
 
-/// <summary>Export-ParticleList with several volumes into one file, through the real PowerShell engine; the files written
-/// are read back with parsers written here (XmlDocument, a minimal STAR loop reader, split lines).</summary>
+/// <summary>Export-ParticleList with several volumes into one file, and Import-ParticleList, through the real PowerShell
+/// engine; the files written are read back with parsers written here (XmlDocument, a minimal STAR loop reader, split lines).</summary>
 [Trait("Tier", "Module")]
 public class ParticleListCmdletTests : IDisposable
 {
@@ -148,5 +148,56 @@ public class ParticleListCmdletTests : IDisposable
         var twice = _ps.Run("$a, $a | Export-ParticleList twice.star", ("a", A));
         Assert.Empty(twice.Errors);
         Assert.Contains("'TS_01'", Assert.Single(twice.Warnings).Message);
+    }
+
+    [Fact]
+    public void ImportReadsEveryFormatWithWildcardsAndOneBadFileAmongGoodOnes()
+    {
+        Assert.Empty(Export("Export-ParticleList all.csv; $a, $b, $c | Export-ParticleList all.xml; $a, $b, $c | Export-ParticleList all.star").Errors);
+        File.WriteAllText(_dir.File("bad.csv"), "x,y,z,class\n1,2,3,1\n1,2\n");
+        var r = _ps.Run("Import-ParticleList *.csv, all.xml");
+        var error = r.SingleError();
+        Assert.Equal($"{ErrorIds.ParticleListParseError},FakET.PowerShell.Cmdlets.ImportParticleListCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("bad.csv', line 3", error.Exception.Message);
+        var entries = r.Output.Select(o => Assert.IsType<ParticleEntry>(o.BaseObject)).ToList();
+        Assert.Equal(10, entries.Count); // all.csv and all.xml; nothing of bad.csv
+        Assert.Equal(new[] { "TS_01", "TS_01", "tomogram_1", "tomogram_1", "TS_03" }, entries.Take(5).Select(e => e.Tomogram));
+        Assert.Equal(new int?[] { 0, 0, 1, 1, 2 }, entries.Skip(5).Select(e => e.TomogramIndex));
+        // Objects PowerShell groups and filters by class (as Group-Object Class does where the Utility module is loaded;
+        // the engine these tests host has only the core cmdlets). STAR gives class numbers only.
+        var groups = _ps.Run("$n = [ordered]@{}; Import-ParticleList all.star | ForEach-Object { $n[$_.Class] += 1 }; $n.Keys | ForEach-Object { '{0}={1}' -f $_, $n[$_] }");
+        Assert.Empty(groups.Errors);
+        Assert.Equal(new[] { "1=1", "2=3", "3=1" }, groups.Output.Select(o => o.ToString()));
+        var literal = _ps.Run("Import-ParticleList -LiteralPath all.csv | Where-Object Clipped");
+        var clipped = Assert.Single(literal.Output.Select(o => (ParticleEntry)o.BaseObject));
+        Assert.Equal(("large", "tomogram_1"), (clipped.Class, clipped.Tomogram));
+    }
+
+    [Fact]
+    public void ImportTakesTheGeometryRelion5Needs()
+    {
+        File.WriteAllText(_dir.File("run_data.star"), "data_particles\nloop_\n_rlnTomoName\n_rlnCenteredCoordinateXAngst\n_rlnCenteredCoordinateYAngst\n" +
+                                                       "_rlnCenteredCoordinateZAngst\nTS_01 -100 0 50\n");
+        var missing = _ps.Run("Import-ParticleList run_data.star").SingleError();
+        Assert.StartsWith(ErrorIds.ParticleListGeometryMissing + ",", missing.FullyQualifiedErrorId);
+        // (−100, 0, 50) Å / 10 Å + (64, 64, 32) / 2 = (22, 32, 21).
+        var e = _ps.Run("Import-ParticleList run_data.star -VoxelSize 10 -TomogramSize 64, 64, 32").Single<ParticleEntry>();
+        Assert.Equal((22.0, 32.0, 21.0, "TS_01"), (e.X, e.Y, e.Z, e.Tomogram));
+        Assert.NotEmpty(_ps.Run("Import-ParticleList run_data.star -TomogramSize 64, 64").Errors); // three numbers
+        File.WriteAllText(_dir.File("picks.txt"), "4V94 1 2 3\n");
+        Assert.Equal("4V94", _ps.Run("Import-ParticleList picks.txt -Format Shrec").Single<ParticleEntry>().Class);
+    }
+
+    [Fact]
+    public void AnEntryIsOneLineOfATable()
+    {
+        Assert.Empty(_ps.Run("$a, $b | Export-ParticleList t.csv", ("a", A), ("b", B)).Errors);
+        _host.Clear();
+        Assert.Empty(_ps.Run("Import-ParticleList t.csv | Out-Default").Errors);
+        var lines = _host.Lines;
+        Assert.Equal(2 + 4, lines.Count); // header, rule, one line per particle
+        Assert.Equal(new[] { "Class", "Id", "X", "Y", "Z", "Phi", "The", "Psi", "Tomogram" }, lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(new[] { "small", "1", "1.0", "2.0", "3.0", "10.0", "20.0", "30.0", "TS_01" }, lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.EndsWith("tomogram_1 (clipped)", lines[4]);
     }
 }
