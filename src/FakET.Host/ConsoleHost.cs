@@ -9,8 +9,9 @@ namespace FakET.Host;
 
 /// <summary>
 /// faket's console: what Out-Default renders (the module's views, Get-Help's pages, tables) and Write-Host go
-/// to standard output. Errors, warnings, verbose lines and progress are reported by Program.cs from the
-/// pipeline's streams, so they are not written here a second time. -Confirm and Read-Host read standard input.
+/// to standard output; progress goes to the progress line (<see cref="ProgressDisplay"/>). Errors, warnings and
+/// verbose lines are reported by <see cref="Shell"/> from the pipeline's streams, so they are not written here a
+/// second time. -Confirm and Read-Host read standard input. <c>exit N</c> sets <see cref="ExitCode"/>.
 /// </summary>
 sealed class ConsoleHost : PSHost
 {
@@ -22,7 +23,9 @@ sealed class ConsoleHost : PSHost
     public override PSHostUserInterface UI => _ui;
     public override CultureInfo CurrentCulture => CultureInfo.CurrentCulture;
     public override CultureInfo CurrentUICulture => CultureInfo.CurrentUICulture;
-    public override void SetShouldExit(int exitCode) { }
+    /// <summary>The status an <c>exit</c> statement asked for, or null.</summary>
+    public int? ExitCode { get; private set; }
+    public override void SetShouldExit(int exitCode) => ExitCode = exitCode;
     public override void EnterNestedPrompt() => throw new NotSupportedException("faket has no nested prompt.");
     public override void ExitNestedPrompt() => throw new NotSupportedException("faket has no nested prompt.");
     public override void NotifyBeginApplication() { }
@@ -39,16 +42,16 @@ sealed class ConsoleHost : PSHost
         static string Shown(string text) =>
             Console.IsOutputRedirected || PSStyle.Instance.OutputRendering == OutputRendering.PlainText ? Ansi.Replace(text, "") : text;
 
-        public override void Write(string value) => Console.Out.Write(Shown(value));
+        public override void Write(string value) => Terminal.Out(Shown(value));
         public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Write(value);
-        public override void WriteLine(string value) => Console.Out.WriteLine(Shown(value));
+        public override void WriteLine(string value) => Terminal.Out(Shown(value) + Environment.NewLine);
 
-        // Reported from the streams by Program.cs.
+        // Reported from the streams by Shell.cs.
         public override void WriteErrorLine(string value) { }
         public override void WriteWarningLine(string message) { }
         public override void WriteVerboseLine(string message) { }
         public override void WriteDebugLine(string message) { }
-        public override void WriteProgress(long sourceId, ProgressRecord record) { }
+        public override void WriteProgress(long sourceId, ProgressRecord record) => Terminal.Progress.Update(sourceId, record);
 
         static string Read() => Console.ReadLine()
             ?? throw new PSInvalidOperationException("faket was asked for input, but standard input is closed. For -Confirm, pass -Confirm:$false.");
@@ -59,8 +62,8 @@ sealed class ConsoleHost : PSHost
 
         public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions)
         {
-            if (!string.IsNullOrEmpty(caption)) Console.Error.WriteLine(caption);
-            if (!string.IsNullOrEmpty(message)) Console.Error.WriteLine(message);
+            if (!string.IsNullOrEmpty(caption)) Terminal.Error(caption);
+            if (!string.IsNullOrEmpty(message)) Terminal.Error(message);
             var answers = new Dictionary<string, PSObject>();
             foreach (var field in descriptions)
             {
@@ -76,8 +79,8 @@ sealed class ConsoleHost : PSHost
             static string Key(ChoiceDescription c) => c.Label.IndexOf('&') is var i && i >= 0 && i + 1 < c.Label.Length ? c.Label[i + 1].ToString() : c.Label;
             while (true)
             {
-                if (!string.IsNullOrEmpty(caption)) Console.Error.WriteLine(caption);
-                Console.Error.WriteLine(message);
+                if (!string.IsNullOrEmpty(caption)) Terminal.Error(caption);
+                Terminal.Error(message);
                 Console.Error.Write(string.Join("  ", choices.Select(c => $"[{Key(c)}] {c.Label.Replace("&", "")}")) +
                     (defaultChoice >= 0 ? $" (default is \"{Key(choices[defaultChoice])}\"): " : ": "));
                 string answer = Read().Trim();
@@ -100,17 +103,7 @@ sealed class ConsoleHost : PSHost
     /// <summary>The terminal's width where there is one (formatting wraps at it), else 120 columns.</summary>
     sealed class ConsoleRawUI : PSHostRawUserInterface
     {
-        static int Width()
-        {
-            try
-            {
-                return Console.IsOutputRedirected || Console.WindowWidth <= 0 ? 120 : Console.WindowWidth;
-            }
-            catch (IOException)
-            {
-                return 120;
-            }
-        }
+        static int Width() => Terminal.Width;
 
         public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.Gray;
         public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;

@@ -9,7 +9,8 @@ namespace FakET.Host;
 /// PowerShell calls StopProcessing on the running cmdlets, which cancels the engine's token, and the engine stops
 /// at its next check (between tilts, blocks or sections), removing the temporary file it was writing. The process
 /// is never ended by the signal itself, so it never dies half-way through a write; a second Ctrl+C while the stop
-/// is under way only says so. A Ctrl+C before the pipeline started means it never starts.
+/// is under way only says so. A Ctrl+C before the pipeline started means it never starts. At faket's prompt each
+/// command is a run of its own (<see cref="Reset"/>): Ctrl+C stops that command, and a Ctrl+C at the prompt is ignored.
 /// </summary>
 sealed class Interrupt
 {
@@ -48,7 +49,7 @@ sealed class Interrupt
         }
         if (count > 1)
         {
-            Console.Error.WriteLine("faket: stopping; the command removes what it was writing, then faket exits.");
+            Terminal.Error("faket: stopping; the command removes what it was writing, then faket exits.");
             return;
         }
         if (shell is null) return;
@@ -59,13 +60,23 @@ sealed class Interrupt
         catch (Exception ex)
         {
             // This runs on the runtime's signal thread, where an exception would end the process.
-            Console.Error.WriteLine("faket: could not stop the command: " + ex.Message);
+            Terminal.Error("faket: could not stop the command: " + ex.Message);
+        }
+    }
+
+    /// <summary>Forgets the last run's Ctrl+C, for the next command at the prompt.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _count = 0;
+            _ended = false;
         }
     }
 
     /// <summary>Runs <paramref name="shell"/> to its end; false when Ctrl+C came first and it did not start. Errors
     /// (PipelineStoppedException after a stop included) come out of here as from <see cref="PowerShell.Invoke()"/>.</summary>
-    public bool Run(PowerShell shell)
+    public bool Run(PowerShell shell, PSInvocationSettings? settings = null)
     {
         IAsyncResult invocation;
         lock (_gate)
@@ -73,7 +84,7 @@ sealed class Interrupt
             if (_count > 0) return false;
             // BeginInvoke leaves the shell Running before it returns, so a Ctrl+C from here on stops this run
             // (a stop of a shell that has not started yet would be forgotten when it starts).
-            invocation = shell.BeginInvoke();
+            invocation = shell.BeginInvoke<PSObject>(null, settings, null, null);
             _running = shell;
         }
         try

@@ -1,24 +1,28 @@
-using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 using System.Reflection;
 
-// faket: runs a PowerShell script or command with the FakET module imported, on the real PowerShell
-// engine, where no pwsh is installed.
-//   faket <script.ps1> [arguments...]
+// faket: the real PowerShell engine (the PowerShell SDK, so every module that ships with pwsh 7.6 is there) with the
+// FakET module imported, for machines without pwsh.
+//   faket                                   a small interactive prompt: reads a line, runs it, shows the output
+//   faket [-File] <script.ps1> [arguments...]
 //   faket -Command "<PowerShell>"
 // A script's arguments pass as text, as pwsh -File passes them, so a script behaves alike under both
 // (-Models 8,9 arrives as '8,9'); a command is parsed as PowerShell, so arrays and expressions work there.
+// Exit status: 0; 1 when the script or command wrote an error; `exit N` in it gives N; 2 for a usage error;
+// 130 when stopped by Ctrl+C (see Interrupt.cs).
 // The module is found through FAKET_MODULE_PATH, else FakET/FakET.psd1 beside this program, else the
 // out/FakET/FakET.psd1 of the build that made this program.
-// Ctrl+C (SIGINT) stops the running pipeline cleanly (see Interrupt.cs); faket then exits with 130.
 
 var interrupt = FakET.Host.Interrupt.Listen();
 
-if (args.Length == 0 || args[0] is "-h" or "--help" or "-?")
+if (args.Length > 0 && args[0] is "-h" or "--help" or "-?" or "-Help")
 {
-    Console.WriteLine("usage: faket <script.ps1> [arguments...]   (arguments pass as text, as with pwsh -File)\n" +
-                      "       faket -Command \"<PowerShell>\"          (parsed as PowerShell: -Models 8,9 is an array)");
-    return args.Length == 0 ? 2 : 0;
+    Console.WriteLine(Usage);
+    return 0;
+}
+if (args.Length > 0 && args[0] is "-Command" or "-c" or "-File" or "-f" && args.Length == 1)
+{
+    Console.Error.WriteLine($"faket: {args[0]} needs a value.\n{Usage}");
+    return 2;
 }
 
 string? module = FindModule();
@@ -28,75 +32,13 @@ if (module is null)
     return 2;
 }
 
-string script = args[0] is "-Command" or "-c"
-    ? string.Join(' ', args.Skip(1))
-    : "& " + Quote(Path.GetFullPath(args[0])) + " " + string.Join(' ', args.Skip(1).Select(Argument));
+using var shell = new FakET.Host.Shell(module, interrupt);
+if (args.Length == 0) return shell.Interactive();
 
-var state = InitialSessionState.CreateDefault2();
-state.ImportPSModule(module);
-// Output goes through Out-Default to this console, so objects show as the module's views and Get-Help as pages.
-using var runspace = RunspaceFactory.CreateRunspace(new FakET.Host.ConsoleHost(), state);
-runspace.Open();
-runspace.SessionStateProxy.Path.SetLocation(WildcardPattern.Escape(Environment.CurrentDirectory));
-using var shell = PowerShell.Create(runspace);
-shell.AddScript(script).AddCommand("Out-Default");
-shell.Streams.Error.DataAdded += (_, e) => Console.Error.WriteLine(Describe(shell.Streams.Error[e.Index]));
-shell.Streams.Warning.DataAdded += (_, e) => Console.Error.WriteLine("WARNING: " + shell.Streams.Warning[e.Index].Message);
-shell.Streams.Verbose.DataAdded += (_, e) => Console.Error.WriteLine("VERBOSE: " + shell.Streams.Verbose[e.Index].Message);
-shell.Streams.Information.DataAdded += (_, e) => Console.WriteLine(shell.Streams.Information[e.Index].MessageData);
-var progress = new Dictionary<int, int>();
-shell.Streams.Progress.DataAdded += (_, e) =>
-{
-    var record = shell.Streams.Progress[e.Index];
-    // One line per ten percent of each activity keeps logs of long runs readable.
-    int tenth = record.PercentComplete / 10;
-    if (record.RecordType == ProgressRecordType.Completed)
-    {
-        // The end of an activity that was shown (Get-Help, for one, reports only an end); the next starts afresh.
-        if (progress.Remove(record.ActivityId)) Console.Error.WriteLine($"{record.Activity}: {record.StatusDescription}");
-        return;
-    }
-    if (!progress.TryGetValue(record.ActivityId, out var last) || tenth > last)
-    {
-        progress[record.ActivityId] = tenth;
-        Console.Error.WriteLine($"{record.Activity}: {record.StatusDescription}");
-    }
-};
+if (args[0] is "-Command" or "-c") return shell.Run(string.Join(' ', args.Skip(1)));
 
-int exit = 0;
-bool stopped = false;
-try
-{
-    if (interrupt.Run(shell) && shell.HadErrors) exit = 1;
-}
-catch (PipelineStoppedException)
-{
-    stopped = true;
-}
-catch (RuntimeException e) when (!interrupt.Requested)
-{
-    Console.Error.WriteLine(Describe(e.ErrorRecord));
-    exit = 1;
-}
-catch (RuntimeException)
-{
-    // An error on the way out of a stopped pipeline: the stop is what to report.
-}
-// Stopped by Ctrl+C, however the pipeline ended: 128 + SIGINT, as shells report a command ended by Ctrl+C.
-if (stopped || interrupt.Requested)
-{
-    Console.Error.WriteLine("faket: stopped.");
-    exit = 130;
-}
-return exit;
-
-static string Describe(ErrorRecord error) =>
-    $"ERROR: {error.Exception.Message}\n  ({error.FullyQualifiedErrorId}, {error.CategoryInfo.Category}{(error.InvocationInfo?.PositionMessage is { Length: > 0 } at ? ", " + at.Replace('\n', ' ') : "")})";
-
-static string Quote(string text) => "'" + text.Replace("'", "''") + "'";
-
-// Parameter names pass as they are; everything else is quoted, so paths with spaces survive.
-static string Argument(string a) => a.StartsWith('-') && a.Length > 1 && char.IsLetter(a[1]) ? a : Quote(a);
+var file = args[0] is "-File" or "-f" ? args.Skip(1).ToArray() : args;
+return shell.RunFile(file[0], file.Skip(1));
 
 static string? FindModule()
 {
@@ -107,4 +49,12 @@ static string? FindModule()
         typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "FakETModulePath")?.Value,
     };
     return candidates.FirstOrDefault(c => !string.IsNullOrEmpty(c) && File.Exists(c));
+}
+
+partial class Program
+{
+    const string Usage =
+        "usage: faket                                  a prompt: type PowerShell, see the output; exit or Ctrl+D leaves\n" +
+        "       faket [-File] <script.ps1> [arguments...]   (arguments pass as text, as with pwsh -File)\n" +
+        "       faket -Command \"<PowerShell>\"                (parsed as PowerShell: -Models 8,9 is an array)";
 }

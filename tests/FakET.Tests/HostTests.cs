@@ -12,6 +12,60 @@ public class HostTests
     }
 
     [Fact]
+    public void TheWholeEngineIsThereUtilityManagementAndParallelRunspacesWithTheModule()
+    {
+        using var dir = new TempDir();
+        File.Copy(Repo.Data("mode2_float32.mrc"), dir.File("a.mrc"));
+        File.Copy(Repo.Data("volume.mrc"), dir.File("b.mrc"));
+        const string script =
+            "$files = Get-ChildItem *.mrc | Sort-Object Name | Select-Object -First 2; " +
+            "$volumes = $files | Import-Volume; " +
+            "Write-Output ('COUNT=' + ($volumes | Measure-Object -Property Depth -Sum).Sum); " +
+            "'SORTED=' + (($volumes | Sort-Object Depth -Descending | ForEach-Object Depth) -join ','); " +
+            "'JSON=' + ($volumes[0] | Select-Object Depth, Height, Width | ConvertTo-Json -Compress); " +
+            "'YEAR=' + (Get-Date -Format yyyy); " +
+            // Each parallel runspace is a fresh session: it imports the module, as examples/batch.ps1 does.
+            "'PARALLEL=' + ((1..2 | ForEach-Object -Parallel { Import-Module $using:manifest; (New-Phantom -Class small -Count $_ -Width 32 -Height 32 -Depth 16 -Seed $_).Labels.Particles.Count } -ThrottleLimit 2 | Sort-Object) -join ',')";
+        var (exit, stdout, stderr) = RunHost(dir.Path, null, "-Command", "$manifest = '" + Repo.ModuleManifest + "'; " + script);
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Contains("COUNT=" + (3 + 64), stdout);
+        Assert.Contains("SORTED=64,3", stdout);
+        Assert.Contains("JSON={\"Depth\":3,\"Height\":5,\"Width\":4}", stdout);
+        Assert.Contains("YEAR=" + DateTime.Now.Year, stdout);
+        Assert.Contains("PARALLEL=1,2", stdout);
+        // Redirected, as in a batch job: no progress at all for quick stages.
+        Assert.Equal("", stderr);
+    }
+
+    [Fact]
+    public void WithoutArgumentsItIsAPromptThatRunsLineAfterLine()
+    {
+        using var dir = new TempDir();
+        // Input from a pipe: no banner and no prompts, only what the lines show; an open brace reads on.
+        const string input = "1 + 1\nfunction Twice($x) {\n  2 * $x\n}\nTwice 21\n$v = Get-FakETDevice; $v.Backend\nGet-NoSuchThing\n'still here'\nexit 4\n'never'\n";
+        var (exit, stdout, stderr) = ExternalProgram.Run("dotnet", new[] { Repo.HostDll }, dir.Path, input: input);
+        Assert.Equal(4, exit);
+        Assert.Equal(new[] { "2", "42", "cpu", "still here" }, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains("CommandNotFoundException", stderr);
+
+        // The end of input ends the prompt; its status is the last command's.
+        var ended = ExternalProgram.Run("dotnet", new[] { Repo.HostDll }, dir.Path, input: "'one'\n");
+        Assert.Equal((0, "one"), (ended.Exit, ended.Stdout.Trim()));
+    }
+
+    [Fact]
+    public void AScriptsExitStatusIsFaketsAsWithPwshFile()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("exits.ps1"), "param([int]$Code)\n'before'\nexit $Code\n'after'\n");
+        var five = RunHost(dir.Path, null, "exits.ps1", "-Code", "5");
+        Assert.Equal((5, "before"), (five.Exit, five.Stdout.Trim()));
+        Assert.Equal(0, RunHost(dir.Path, null, "-File", "exits.ps1", "-Code:0").Exit);
+        Assert.Equal(3, RunHost(dir.Path, null, "-Command", "exit 3").Exit);
+        Assert.Equal(2, RunHost(dir.Path, null, "-Command").Exit);
+    }
+
+    [Fact]
     public void ImportsAndComputesWithNoNuGetCacheInItsOwnLoadContext()
     {
         using var empty = new TempDir();
