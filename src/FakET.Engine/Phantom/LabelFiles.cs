@@ -10,7 +10,7 @@ public static class LabelFiles
 {
     /// <summary>The labels of <paramref name="volume"/>, or a named error when it has none.</summary>
     public static SampleLabels LabelsOf(Volume volume) => volume.Labels ?? throw new FakETException(ErrorIds.LabelsMissing,
-        FailureKind.InvalidArgument, "The volume has no labels. Labels come with volumes made by New-Phantom.");
+        FailureKind.InvalidArgument, "The volume has no labels. Labels come with samples made by New-Phantom, with tomograms New-Tomogram reconstructs from their projections, and with such volumes that Export-Volume wrote and Import-Volume read back.");
 
     /// <summary>Writes the class or instance mask as an MRC volume (mode 2, integral values) atomically.</summary>
     public static void WriteMask(Volume volume, LabelMaskKind kind, string path, CancellationToken cancel = default,
