@@ -195,7 +195,7 @@ public class MicroscopeTests
         Assert.Equal(2, r.Output.Count);
         Assert.Equal(((TiltSeries)r.Output[0].BaseObject).Sections, ((TiltSeries)r.Output[1].BaseObject).Sections);
         Assert.Equal($"{ErrorIds.MicroscopeTiltAnglesUnknown},FakET.PowerShell.Cmdlets.InvokeMicroscopeSimulationCommand", r.SingleError().FullyQualifiedErrorId);
-        Assert.Equal(6, r.Progress.Count(p => p.Activity == "Invoke-MicroscopeSimulation"));
+        Assert.Equal(6, r.Progress.Count(p => p.Activity == "Recording" && p.ParentActivityId == 1));
 
         // The cmdlet help (the module's XML documentation, which becomes its MAML help) says it is not FakET.
         var doc = XDocument.Load(Path.Combine(Path.GetDirectoryName(Repo.ModuleManifest)!, "FakET.PowerShell.xml"));

@@ -118,12 +118,18 @@ public class ModuleTests : IDisposable
     }
 
     [Fact]
-    public void ImportReportsProgressPerSection()
+    public void ProgressIsTheCmdletWithItsStageUnderItAndBothEnd()
     {
         File.Copy(Repo.Data("volume.mrc"), _dir.File("v.mrc"));
         var r = _ps.Run("Import-Volume v.mrc");
-        Assert.Equal(64, r.Progress.Count);
-        Assert.Equal(ProgressRecordType.Completed, r.Progress[^1].RecordType);
+        var parent = r.Progress.Where(p => p.ActivityId == 1).ToList();
+        var stage = r.Progress.Where(p => p.ActivityId == 2).ToList();
+        Assert.Equal(new[] { "Import-Volume" }, parent.Select(p => p.Activity).Distinct());
+        Assert.Equal(ProgressRecordType.Completed, parent[^1].RecordType);
+        Assert.All(stage, p => Assert.Equal((1, "Reading v.mrc"), (p.ParentActivityId, p.Activity)));
+        // One record a percent at most: 64 sections move it 64 times.
+        Assert.Equal(64, stage.Count);
+        Assert.Equal(("section 64 of 64", 100, ProgressRecordType.Completed), (stage[^1].StatusDescription, stage[^1].PercentComplete, stage[^1].RecordType));
     }
 
     [Fact]

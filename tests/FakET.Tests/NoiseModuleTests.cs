@@ -39,7 +39,7 @@ public class NoiseModuleTests : IDisposable
         Assert.Equal(fitted.R, profile.R);
         Assert.Equal(Synthetic.Angles(21), profile.TiltAngles); // from measured.tlt
         Assert.Equal("Measure-TiltNoise", Assert.Single(profile.History).Step);
-        Assert.Equal(21, r.Progress.Count(p => p.Activity == "Measure-TiltNoise"));
+        Assert.Equal(21, r.Progress.Count(p => p.Activity == "Pair 1" && p.ParentActivityId == 1));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class NoiseModuleTests : IDisposable
             Assert.Equal(measured.SectionStatistics(i).Mean, content.SectionStatistics(i).Mean, 1e-3);
             Assert.Equal(1, content.SectionStatistics(i).Std / measured.SectionStatistics(i).Std, 1e-6);
         }
-        Assert.Equal(3 * 21, r.Progress.Count(p => p.Activity == "Add-TiltNoise"));
+        Assert.Equal(3 * 21, r.Progress.Count(p => p.Activity == "Adding noise" && p.ParentActivityId == 1));
     }
 
     [Fact]

@@ -276,8 +276,10 @@ public class StyleTransferCmdletTests : IDisposable, IClassFixture<StyleReferenc
         var styled = r.Single<TiltSeries>();
         for (int i = 0; i < styled.TiltCount; i++)
             Assert.True(Statistics.Correlation(styled.Tilt(i), _ref.Expected.Tilt(i)) >= 0.999);
-        Assert.Equal(new[] { "Styling tilt 1 of 3", "Styling tilt 2 of 3", "Styling tilt 3 of 3" },
-            r.Progress.Where(p => p.Activity == "Invoke-StyleTransfer").Select(p => p.StatusDescription));
+        // A stage under the cmdlet's activity: one record per tilt here, as each moves the percentage.
+        Assert.Equal(new[] { "tilt 1 of 3", "tilt 2 of 3", "tilt 3 of 3" },
+            r.Progress.Where(p => p.Activity == "Styling" && p.ParentActivityId == 1).Select(p => p.StatusDescription));
+        Assert.Contains(r.Progress, p => p.Activity == "Invoke-StyleTransfer" && p.ParentActivityId < 0);
         Assert.Contains(MrcFile.ReadHeader(_dir.File("styled.mrc")).Labels, l => l.Contains("styled (VGG-19"));
     }
 
