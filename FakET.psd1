@@ -16,6 +16,8 @@
         'Get-FakETDevice'
         'New-TiltSeries'
         'New-Phantom'
+        'Import-Structure'
+        'ConvertTo-Potential'
         'Export-ParticleList'
         'Import-ParticleList'
         'Export-LabelMask'

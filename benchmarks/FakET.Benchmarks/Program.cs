@@ -12,6 +12,7 @@ using FakET.Projection;
 //   reference <case-dir> [threads]                 per-tilt agreement with the published style transfer's output
 //   noise [options]                                 time the noise stages and the microscope (see NoiseBenchmark.cs)
 //   reconstruct <size> [<tilts>] [--iradon <slices>] ...   time New-Tomogram's engine (see ReconstructionBenchmark.cs)
+//   potential <model> [voxel] [--threads n] [--size x,y,z] [--origin x,y,z] [--out map.mrc]   ConvertTo-Potential's engine
 var invariant = CultureInfo.InvariantCulture;
 switch (args.FirstOrDefault())
 {
@@ -76,8 +77,10 @@ switch (args.FirstOrDefault())
         return FakET.Benchmarks.NoiseBenchmark.Run(args[1..]);
     case "reconstruct":
         return FakET.Benchmarks.ReconstructionBenchmark.Run(args[1..]);
+    case "potential":
+        return FakET.Benchmarks.PotentialBenchmark.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: projection <volume.mrc> [tilts] [out.mrc] | matrix <n> | compare <a.mrc> <b.mrc> | style <size> ... | reference <case-dir> [threads] | noise [options] | reconstruct <size> [<tilts>] [options]");
+        Console.Error.WriteLine("usage: projection <volume.mrc> [tilts] [out.mrc] | matrix <n> | compare <a.mrc> <b.mrc> | style <size> ... | reference <case-dir> [threads] | noise [options] | reconstruct <size> [<tilts>] [options] | potential <model> [voxel] [options]");
         return 2;
 }
 return 0;

@@ -62,6 +62,13 @@ public static class ErrorIds
     public const string ParticleListGeometryMissing = "ParticleListGeometryMissing";
     public const string ParticleListFormatNotWritable = "ParticleListFormatNotWritable";
     public const string ParticleListTomogramNameCount = "ParticleListTomogramNameCountMismatch";
+    // Atomic models: Import-Structure, ConvertTo-Potential
+    public const string StructureParseError = "StructureParseError";
+    public const string StructureUnknownElement = "StructureUnknownElement";
+    public const string StructureNoAtoms = "StructureNoAtoms";
+    public const string StructureModelNotFound = "StructureModelNotFound";
+    public const string StructureAssemblyNotFound = "StructureAssemblyNotFound";
+    public const string PotentialInvalid = "PotentialInvalidParameter";
     // Reconstruction
     public const string ReconstructionBinTooLarge = "ReconstructionBinTooLarge";
     public const string ReconstructionParameterInvalid = "ReconstructionParameterInvalid";

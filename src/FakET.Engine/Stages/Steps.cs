@@ -15,10 +15,12 @@ public static class Steps
     public const string AddTiltNoise = "Add-TiltNoise";
     public const string InvokeStyleTransfer = "Invoke-StyleTransfer";
     public const string NewTomogram = "New-Tomogram";
+    public const string ConvertToPotential = "ConvertTo-Potential";
 
     /// <summary>Every stage's step name (all but <see cref="Import"/>).</summary>
     public static IReadOnlyList<string> Stages { get; } = new[]
     {
         NewPhantom, NewTiltSeries, InvokeMicroscopeSimulation, MeasureTiltNoise, AddTiltNoise, InvokeStyleTransfer, NewTomogram,
+        ConvertToPotential,
     };
 }
