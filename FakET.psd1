@@ -8,6 +8,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('FakET.format.ps1xml')
+    TypesToProcess       = @('FakET.types.ps1xml')
     CmdletsToExport      = @(
         'Import-TiltSeries'
         'Export-TiltSeries'

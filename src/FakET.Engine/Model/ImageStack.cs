@@ -45,8 +45,17 @@ public abstract class ImageStack
     /// <summary>Section <paramref name="index"/>, row-major (Y, X). The array is the stack's own: treat it as read-only.</summary>
     public float[] Section(int index) => _sections[index];
 
-    /// <summary>All sections. The arrays are the stack's own: treat them as read-only.</summary>
-    public IReadOnlyList<float[]> Sections => _sections;
+    /// <summary>All sections. The arrays are the stack's own: treat them as read-only. A method, not a property, so that
+    /// nothing that lists or serialises properties (PowerShell's Format-List * and ConvertTo-Json, JSON serialisers)
+    /// copies the pixels; C# reads them as the property <c>Sections</c> (<see cref="BulkData"/>), PowerShell as the
+    /// property <c>Sections</c> that the module's types file adds, hidden from listings.</summary>
+    public IReadOnlyList<float[]> GetSections() => _sections;
+
+    /// <summary>The shape: sections, Y, X (tilts or Z first), e.g. 61, 1024, 1024.</summary>
+    public IReadOnlyList<int> Shape => new[] { Count, Height, Width };
+
+    /// <summary>Bytes the pixels take in memory (float32, 4 a pixel).</summary>
+    public long SizeInBytes => 4L * Count * Height * Width;
 
     /// <summary>The summary of the newest step, for display.</summary>
     public string LastStep => History.Count == 0 ? "" : History[^1].Summary;

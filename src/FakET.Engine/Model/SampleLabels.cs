@@ -28,10 +28,11 @@ public sealed class SampleLabels
         Particles = particles;
     }
 
-    /// <summary>0 for background, k for class k.</summary>
-    public int[][]? ClassMask => _classMask.Value;
-    /// <summary>0 for background, the particle's id otherwise.</summary>
-    public int[][]? InstanceMask => _instanceMask.Value;
+    /// <summary>The class mask: 0 for background, k for class k. Made when first asked for. A method, as
+    /// <see cref="ImageStack.GetSections"/>: C# reads it as the property <c>ClassMask</c> (<see cref="BulkData"/>).</summary>
+    public int[][]? GetClassMask() => _classMask.Value;
+    /// <summary>The instance mask: 0 for background, the particle's id otherwise. As <see cref="GetClassMask"/>.</summary>
+    public int[][]? GetInstanceMask() => _instanceMask.Value;
     /// <summary>Name of class k at index k − 1.</summary>
     public IReadOnlyList<string> ClassNames { get; }
     /// <summary>The particle table: one row per particle, ordered by id.</summary>
@@ -39,6 +40,14 @@ public sealed class SampleLabels
 
     /// <summary>The name of class <paramref name="k"/> (1-based), or its number when the table has no name for it.</summary>
     public string ClassName(int k) => k >= 1 && k <= ClassNames.Count ? ClassNames[k - 1] : k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>One line: <c>17 particles: 10 small, 5 medium, 2 large</c>.</summary>
+    public override string ToString()
+    {
+        int count = Particles?.Count ?? 0;
+        var byClass = (Particles ?? Array.Empty<Particle>()).GroupBy(p => p.Class).OrderBy(g => g.Key).Select(g => $"{g.Count()} {ClassName(g.Key)}");
+        return $"{count} particle{(count == 1 ? "" : "s")}{(count > 0 ? ": " + string.Join(", ", byClass) : "")}";
+    }
 
     /// <summary>How <see cref="Particle"/>'s Euler angles are defined (TOM toolbox, PyTom, DeepFinder, SHREC).</summary>
     public const string EulerConvention =

@@ -45,6 +45,10 @@ public sealed class TiltSeries : ImageStack
     /// <summary>Tilt angles in degrees, one per tilt, or <c>null</c> when unknown.</summary>
     public IReadOnlyList<double>? TiltAngles { get; }
 
+    /// <summary>The lowest and highest tilt angle in degrees (as New-TiltSeries -TiltRange takes them), or <c>null</c>
+    /// when the angles are unknown.</summary>
+    public IReadOnlyList<double>? TiltRange => TiltAngles is null ? null : new[] { TiltAngles.Min(), TiltAngles.Max() };
+
     /// <summary>The tilt angles in the order they were acquired, or <c>null</c> when that is the stack's order or unknown.</summary>
     public IReadOnlyList<double>? AcquisitionOrder { get; }
 
@@ -97,7 +101,7 @@ public sealed class TiltSeries : ImageStack
 
     /// <summary>The same series with other tilt angles (and so no acquisition order).</summary>
     public TiltSeries WithTiltAngles(IReadOnlyList<double>? angles, HistoryEntry? entry = null) =>
-        new(Sections.ToArray(), Height, Width, angles, PixelSize, entry is null ? History : HistoryWith(entry))
+        new(GetSections().ToArray(), Height, Width, angles, PixelSize, entry is null ? History : HistoryWith(entry))
         {
             Origin = Origin,
             GroundTruth = GroundTruth,
