@@ -32,6 +32,7 @@
         'Install-StyleModel'
         'Export-TiltSeriesPreview'
         'Export-VolumePreview'
+        'Measure-PickingAccuracy'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
