@@ -1,145 +1,16 @@
-using System.Collections;
-using System.Management.Automation;
-using System.Management.Automation.Language;
 using System.Xml.Linq;
 using FakET.Tests.Support;
 
 namespace FakET.Tests;
 
 /// <summary>
-/// Get-Help for every cmdlet the module exports (so new cmdlets are covered without touching this file), the
-/// examples in it, tab completion of parameter values, and the build tool that writes the help.
+/// The build tool that writes the module's help (src/FakET.Build help), on cmdlets made for it, and Get-Help in the faket
+/// host. Get-Help for every exported cmdlet, its examples, its syntax and tab completion are tested in the Pester suite
+/// (tests/pester/Help.Tests.ps1, Examples.Tests.ps1), under real pwsh.
 /// </summary>
 [Trait("Tier", "Process")]
-public class HelpTests : IClassFixture<HelpTests.Session>
+public class HelpTests
 {
-    /// <summary>One session for the class: its tests only read help, commands and completions.</summary>
-    public sealed class Session : IDisposable
-    {
-        public PowerShellSession Ps { get; } = new();
-        public void Dispose() => Ps.Dispose();
-    }
-
-    readonly PowerShellSession _ps;
-
-    public HelpTests(Session session) => _ps = session.Ps;
-
-    /// <summary>The cmdlets the module exports, as PowerShell sees them.</summary>
-    List<CmdletInfo> Exported() =>
-        _ps.Run("Get-Command -Module FakET -CommandType Cmdlet").Output.Select(o => (CmdletInfo)o.BaseObject).OrderBy(c => c.Name).ToList();
-
-    static readonly HashSet<string> Common = new(Cmdlet.CommonParameters, StringComparer.OrdinalIgnoreCase);
-
-    static IEnumerable<object?> Items(object? value) => value switch
-    {
-        null => Array.Empty<object?>(),
-        PSObject { BaseObject: IEnumerable and not string } p => Items(p.BaseObject),
-        IEnumerable e and not string => e.Cast<object?>(),
-        _ => new[] { value },
-    };
-
-    /// <summary>A property of a help object; text comes back as a string.</summary>
-    static object? Get(object? value, string property) =>
-        value is null ? null : PSObject.AsPSObject(value).Properties[property]?.Value is var v && v is PSObject { BaseObject: string s } ? s : v;
-
-    /// <summary>The text of a MAML description (a list of paragraphs, each with a Text property).</summary>
-    static string Text(object? description) => string.Join("\n", Items(description).Select(p => Get(p, "Text") as string ?? "")).Trim();
-
-    PSObject Help(string name, string options = "") =>
-        Assert.Single(_ps.Run($"Get-Help -Name {name} {options}").Output);
-
-    [Fact]
-    public void EveryExportedCmdletHasASynopsisDescriptionParameterHelpAndExamples()
-    {
-        var cmdlets = Exported();
-        Assert.NotEmpty(cmdlets);
-        var gaps = new List<string>();
-        foreach (var cmdlet in cmdlets)
-        {
-            var help = Help(cmdlet.Name, "-Full");
-            string synopsis = Get(help, "Synopsis") as string ?? "";
-            // Without a help file PowerShell makes up a synopsis from the syntax, which starts with the name.
-            if (synopsis.Trim().Length == 0 || synopsis.TrimStart().StartsWith(cmdlet.Name, StringComparison.OrdinalIgnoreCase))
-                gaps.Add($"{cmdlet.Name}: no synopsis from the help file (got '{synopsis.Trim()}')");
-            if (Text(Get(help, "description")).Length == 0) gaps.Add($"{cmdlet.Name}: no description");
-            var examples = Items(Get(Get(help, "examples"), "example")).ToList();
-            if (examples.Count == 0) gaps.Add($"{cmdlet.Name}: no example");
-            foreach (var example in examples)
-            {
-                if ((Get(example, "code") as string ?? "").Trim().Length == 0) gaps.Add($"{cmdlet.Name}: an example without code");
-                if (Text(Get(example, "remarks")).Length == 0) gaps.Add($"{cmdlet.Name}: an example that does not say what it does");
-            }
-            foreach (var parameter in cmdlet.Parameters.Keys.Where(p => !Common.Contains(p)))
-            {
-                var one = _ps.Run($"Get-Help -Name {cmdlet.Name} -Parameter {parameter}").Output;
-                if (one.Count != 1 || Text(Get(one[0], "description")).Length == 0) gaps.Add($"{cmdlet.Name}: -{parameter} has no description");
-            }
-        }
-        Assert.True(gaps.Count == 0, string.Join("\n", gaps));
-    }
-
-    [Fact]
-    public void TheSyntaxInHelpIsThatOfTheCmdletItself()
-    {
-        // Parameter sets, mandatory, position and pipeline input as PowerShell binds them, against the help's syntax.
-        foreach (var cmdlet in Exported())
-        {
-            static string Line(string name, bool required, string position, string pipeline) => $"{name} required={required} position={position} pipeline={pipeline}";
-            var bound = cmdlet.ParameterSets.Select(set => string.Join("; ", set.Parameters.Where(p => !Common.Contains(p.Name)).Select(p => Line(
-                p.Name, p.IsMandatory, p.Position < 0 ? "named" : p.Position.ToString(),
-                (p.ValueFromPipeline, p.ValueFromPipelineByPropertyName) switch
-                {
-                    (true, true) => "True (ByPropertyName, ByValue)",
-                    (true, false) => "True (ByValue)",
-                    (false, true) => "True (ByPropertyName)",
-                    _ => "False",
-                })).Order())).Order().ToList();
-            var syntax = Items(Get(Get(Help(cmdlet.Name), "syntax"), "syntaxItem"));
-            var documented = syntax.Select(item => string.Join("; ", Items(Get(item, "parameter")).Select(p => Line(
-                (string)Get(p, "name")!, (string)Get(p, "required")! == "true", (string)Get(p, "position")!, (string)Get(p, "pipelineInput")!)).Order())).Order().ToList();
-            Assert.Equal(bound, documented);
-        }
-    }
-
-    [Fact]
-    public void OneParametersHelp()
-    {
-        var help = Help("Import-TiltSeries", "-Parameter TiltAngles");
-        Assert.Equal("TiltAngles", Get(help, "name"));
-        Assert.Equal("Tilt angles in degrees, one per tilt. They override any angle file.", Text(Get(help, "description")));
-        Assert.Equal("false", Get(help, "required"));
-        Assert.Equal("named", Get(help, "position"));
-        Assert.Equal("System.Double[]", Get(Get(help, "type"), "name"));
-
-        var path = Help("Import-TiltSeries", "-Parameter Path");
-        Assert.Equal("true", Get(path, "globbing"));
-        Assert.Equal("True (ByPropertyName, ByValue)", Get(path, "pipelineInput"));
-        Assert.Equal("PSPath, LP", Get(Help("Import-TiltSeries", "-Parameter LiteralPath"), "aliases"));
-    }
-
-    [Fact]
-    public void ExamplesViewShowsTheCodeAndWhatItDoes()
-    {
-        var examples = Items(Get(Get(Help("Export-TiltSeries", "-Examples"), "examples"), "example")).ToList();
-        Assert.Equal(2, examples.Count);
-        Assert.Equal("$noisy | Export-TiltSeries ./noisy.mrc -Force", Get(examples[0], "code"));
-        Assert.Equal("Shows what would be written, without writing.", Text(Get(examples[1], "remarks")));
-
-        string shown = OnConsole("Get-Help Export-TiltSeries -Examples");
-        Assert.Contains("Writes a tilt series to an MRC file", shown);
-        Assert.Contains("Import-TiltSeries big.mrc | Export-TiltSeries big16.mrc -Float16 -WhatIf", shown);
-        Assert.Contains("Shows what would be written, without writing.", shown);
-    }
-
-    [Fact]
-    public void TheFullHelpShowsTheSyntaxOfEachParameterSet()
-    {
-        string shown = OnConsole("Get-Help Export-Volume -Full");
-        Assert.Contains("Export-Volume [-Path] <String> [-InputObject] <Volume> [-Force] [-PassThru] [-Float16] [-WhatIf] [-Confirm]", shown);
-        Assert.Contains("Export-Volume [-InputObject] <Volume> -LiteralPath <String>", shown);
-        Assert.Contains("FakET.Volume", shown);
-    }
-
     [Fact]
     public void TheFaketHostShowsHelpAsPages()
     {
@@ -152,85 +23,6 @@ public class HelpTests : IClassFixture<HelpTests.Session>
         Assert.DoesNotContain("@{", stdout);
         Assert.DoesNotContain("\x1b[", stdout);
         Assert.Equal("", stderr);
-    }
-
-    /// <summary>What a console shows for the script's output.</summary>
-    static string OnConsole(string script)
-    {
-        var host = new CapturingHost();
-        using var console = new PowerShellSession(host);
-        Assert.Empty(console.Run(script + " | Out-Default").Errors);
-        return host.Text;
-    }
-
-    [Fact]
-    public void EveryExampleParsesAndUsesOnlyTheModulesAndCoreCmdlets()
-    {
-        var gaps = new List<string>();
-        foreach (var cmdlet in Exported())
-        {
-            var examples = Items(Get(Get(Help(cmdlet.Name, "-Examples"), "examples"), "example")).ToList();
-            for (int i = 0; i < examples.Count; i++)
-            {
-                string code = Get(examples[i], "code") as string ?? "";
-                var ast = Parser.ParseInput(code, out _, out var errors);
-                foreach (var error in errors) gaps.Add($"{cmdlet.Name} example {i + 1}: {error.Message} in: {code}");
-                var defined = ast.FindAll(a => a is FunctionDefinitionAst, true).Select(a => ((FunctionDefinitionAst)a).Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                foreach (CommandAst command in ast.FindAll(a => a is CommandAst, true))
-                {
-                    string? name = command.GetCommandName();
-                    // Scripts the example runs by path, and functions it defines, are its own business.
-                    if (name is null || defined.Contains(name) || name.Contains('/') || name.Contains('\\') || name.EndsWith(".ps1", StringComparison.OrdinalIgnoreCase)) continue;
-                    var found = _ps.Run("Get-Command -Name $n -ErrorAction Ignore", ("n", name)).Output.Select(o => (CommandInfo)o.BaseObject).FirstOrDefault();
-                    var resolved = found is AliasInfo alias ? alias.ResolvedCommand : found;
-                    if (resolved?.ModuleName is not ("FakET" or "Microsoft.PowerShell.Core"))
-                        gaps.Add($"{cmdlet.Name} example {i + 1} runs '{name}', which is neither a FakET cmdlet nor a core cmdlet (the faket host has only those): {code}");
-                }
-            }
-        }
-        Assert.True(gaps.Count == 0, string.Join("\n", gaps));
-    }
-
-    [Fact]
-    public void EveryCmdletThatWritesSupportsWhatIfAndConfirm()
-    {
-        var writeVerbs = new[] { "Export", "Save", "Write", "Out", "Set", "Remove", "Clear", "Copy", "Move", "Rename", "Publish" };
-        var writers = Exported().Where(c => writeVerbs.Contains(c.Verb)).ToList();
-        Assert.NotEmpty(writers);
-        foreach (var cmdlet in writers)
-        {
-            Assert.True(cmdlet.Parameters.ContainsKey("WhatIf") && cmdlet.Parameters.ContainsKey("Confirm"), $"{cmdlet.Name} writes but has no -WhatIf/-Confirm (SupportsShouldProcess).");
-            Assert.Contains(Items(Get(Get(Help(cmdlet.Name), "parameters"), "parameter")), p => (string?)Get(p, "name") == "WhatIf");
-        }
-    }
-
-    /// <summary>The values a parameter takes when they form a set: an enum's names or a [ValidateSet]'s values.</summary>
-    static IReadOnlyList<string>? ValueSet(ParameterMetadata parameter)
-    {
-        if (parameter.Attributes.OfType<ValidateSetAttribute>().FirstOrDefault() is { } set) return set.ValidValues.ToList();
-        var type = parameter.ParameterType.IsArray ? parameter.ParameterType.GetElementType()! : parameter.ParameterType;
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        return type.IsEnum ? Enum.GetNames(type) : null;
-    }
-
-    [Fact]
-    public void ParameterValuesThatFormASetAreCompleted()
-    {
-        // Enums and [ValidateSet] complete by themselves in PowerShell; this holds every exported cmdlet to it.
-        foreach (var cmdlet in Exported())
-        {
-            foreach (var (name, parameter) in cmdlet.Parameters.Where(p => !Common.Contains(p.Key)))
-            {
-                if (ValueSet(parameter) is not { } values) continue;
-                Assert.Equal(values.Order(StringComparer.OrdinalIgnoreCase), _ps.Complete($"{cmdlet.Name} -{name} ").Order(StringComparer.OrdinalIgnoreCase));
-            }
-        }
-        // The same check on a core cmdlet shows the mechanism at work while no FakET parameter has a set yet.
-        var getHelp = _ps.Run("Get-Command Get-Help").Single<CmdletInfo>();
-        var category = ValueSet(getHelp.Parameters["Category"])!;
-        Assert.Contains("Cmdlet", category);
-        Assert.Equal(category.Order(StringComparer.OrdinalIgnoreCase), _ps.Complete("Get-Help -Category ").Order(StringComparer.OrdinalIgnoreCase));
-        Assert.Equal(new[] { "-TiltAngleFile", "-TiltAngles" }, _ps.Complete("Import-TiltSeries -TiltA").Order());
     }
 
     // ---- The build tool (src/FakET.Build help) on cmdlets made for it (Support/HelpFixtureCmdlets.cs) ----

@@ -4,7 +4,9 @@ using FakET.Tests.Support;
 
 namespace FakET.Tests;
 
-/// <summary>The built module, imported into the real PowerShell engine and driven through pipelines.</summary>
+/// <summary>The built module, imported into the real PowerShell engine and driven through pipelines, where a test reads
+/// back files or streams with the engine: round trips, broken files, progress records. What a script sees (the manifest,
+/// binding, -WhatIf, errors, views, help) is tested in the Pester suite, tests/pester.</summary>
 [Trait("Tier", "Module")]
 public class ModuleTests : IDisposable
 {
@@ -17,22 +19,6 @@ public class ModuleTests : IDisposable
     {
         _ps.Dispose();
         _dir.Dispose();
-    }
-
-    static readonly string[] Cmdlets = { "Export-TiltSeries", "Export-Volume", "Get-FakETDevice", "Import-TiltSeries", "Import-Volume",
-        "Measure-TiltNoise", "Add-TiltNoise", "Export-NoiseProfile", "Import-NoiseProfile", "Invoke-MicroscopeSimulation" };
-
-    [Fact]
-    public void TheManifestIsValidAndExportsExactlyItsCmdlets()
-    {
-        var manifest = _ps.Run("Test-ModuleManifest -Path $p", ("p", Repo.ModuleManifest)).Single<PSModuleInfo>();
-        Assert.Contains("Core", manifest.CompatiblePSEditions);
-        Assert.Equal(new Version(7, 4), manifest.PowerShellVersion);
-        var listed = manifest.ExportedCmdlets.Keys.Order().ToArray();
-        var loaded = _ps.Run("Get-Command -Module FakET | ForEach-Object Name").Output.Select(o => o.ToString()).Order().ToArray();
-        // Every cmdlet the assembly defines is listed, and nothing else: the list is explicit, not a wildcard.
-        Assert.Equal(loaded, listed);
-        Assert.Subset(listed.ToHashSet(), Cmdlets.ToHashSet());
     }
 
     [Fact]
@@ -72,52 +58,6 @@ public class ModuleTests : IDisposable
     }
 
     [Fact]
-    public void ShrecAlignmentFileAndExplicitAnglesAreUnderstood()
-    {
-        File.Copy(Repo.Data("mode2_float32.mrc"), _dir.File("projections_unbinned.mrc"));
-        File.WriteAllText(_dir.File("alignment_simulated.txt"), "# header\n# more\n0 0 -3 0 1 a\n0 0 0 0 1 b\n0 0 3 0 1 c\n");
-        var fromFile = _ps.Run("Import-TiltSeries projections_unbinned.mrc").Single<TiltSeries>();
-        Assert.Equal(new[] { -3.0, 0, 3 }, fromFile.TiltAngles);
-        var given = _ps.Run("Import-TiltSeries projections_unbinned.mrc -TiltAngles 10,20,30").Single<TiltSeries>();
-        Assert.Equal(new[] { 10.0, 20, 30 }, given.TiltAngles);
-        File.WriteAllText(_dir.File("other.tlt"), "1\n2\n3\n");
-        var fromOther = _ps.Run("Import-TiltSeries projections_unbinned.mrc -TiltAngleFile other.tlt").Single<TiltSeries>();
-        Assert.Equal(new[] { 1.0, 2, 3 }, fromOther.TiltAngles);
-    }
-
-    [Fact]
-    public void AnglesThatDoNotMatchTheStackAreANamedError()
-    {
-        File.Copy(Repo.Data("mode2_float32.mrc"), _dir.File("s.mrc"));
-        var error = _ps.Run("Import-TiltSeries s.mrc -TiltAngles 1,2").SingleError();
-        Assert.StartsWith(ErrorIds.TiltAngleCountMismatch + ",", error.FullyQualifiedErrorId);
-        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
-        Assert.Contains("3 tilts", error.Exception.Message);
-    }
-
-    [Fact]
-    public void WildcardsLiteralPathsAndBadFilesInOnePipeline()
-    {
-        File.Copy(Repo.Data("mode1_int16.mrc"), _dir.File("a1.mrc"));
-        File.Copy(Repo.Data("mode6_uint16.mrc"), _dir.File("a2.mrc"));
-        MrcTests.WriteBroken("truncated", _dir.File("a3.mrc"));
-        File.Copy(Repo.Data("mode0_int8.mrc"), _dir.File("odd[1].mrc"));
-
-        var r = _ps.Run("Import-Volume a*.mrc");
-        Assert.Equal(2, r.Output.Count);
-        var error = r.SingleError();
-        Assert.Equal($"{ErrorIds.MrcTruncated},FakET.PowerShell.Cmdlets.ImportVolumeCommand", error.FullyQualifiedErrorId);
-        Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
-        Assert.EndsWith("a3.mrc", error.TargetObject as string);
-
-        var literal = _ps.Run("Import-Volume -LiteralPath 'odd[1].mrc'");
-        Assert.Empty(literal.Errors);
-        Assert.Single(literal.Output);
-        var missing = _ps.Run("Import-Volume nothing-here*.mrc").SingleError();
-        Assert.StartsWith("PathNotFound", missing.FullyQualifiedErrorId);
-    }
-
-    [Fact]
     public void ProgressIsTheCmdletWithItsStageUnderItAndBothEnd()
     {
         File.Copy(Repo.Data("volume.mrc"), _dir.File("v.mrc"));
@@ -132,23 +72,6 @@ public class ModuleTests : IDisposable
         Assert.Equal(("section 64 of 64", 100, ProgressRecordType.Completed), (stage[^1].StatusDescription, stage[^1].PercentComplete, stage[^1].RecordType));
     }
 
-    [Fact]
-    public void WritesHonourWhatIfAndForce()
-    {
-        File.Copy(Repo.Data("mode2_float32.mrc"), _dir.File("in.mrc"));
-        _ps.Run("Import-Volume in.mrc | Export-Volume out.mrc -WhatIf");
-        Assert.False(File.Exists(_dir.File("out.mrc")));
-
-        File.WriteAllText(_dir.File("out.mrc"), "precious");
-        var refused = _ps.Run("Import-Volume in.mrc | Export-Volume out.mrc").SingleError();
-        Assert.StartsWith("FileExists", refused.FullyQualifiedErrorId);
-        Assert.Equal(ErrorCategory.ResourceExists, refused.CategoryInfo.Category);
-        Assert.Equal("precious", File.ReadAllText(_dir.File("out.mrc")));
-
-        Assert.Empty(_ps.Run("Import-Volume in.mrc | Export-Volume out.mrc -Force").Errors);
-        Assert.Equal(5, MrcFile.ReadHeader(_dir.File("out.mrc")).Ny);
-    }
-
     [Theory]
     [MemberData(nameof(MrcTests.BrokenFiles), MemberType = typeof(MrcTests))]
     public void BrokenFilesAreNamedErrorsThroughTheCmdlet(string kind, string errorId)
@@ -156,14 +79,5 @@ public class ModuleTests : IDisposable
         MrcTests.WriteBroken(kind, _dir.File("broken.mrc"));
         var error = _ps.Run("Import-TiltSeries broken.mrc").SingleError();
         Assert.Equal($"{errorId},FakET.PowerShell.Cmdlets.ImportTiltSeriesCommand", error.FullyQualifiedErrorId);
-    }
-
-    [Fact]
-    public void DeviceReportNamesLibtorch()
-    {
-        var device = _ps.Run("Get-FakETDevice").Single<FakET.Native.DeviceReport>();
-        Assert.StartsWith("2.10", device.LibTorchVersion);
-        Assert.Equal("cpu", device.Backend);
-        Assert.True(device.Threads >= 1);
     }
 }
