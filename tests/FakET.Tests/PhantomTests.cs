@@ -57,8 +57,18 @@ public class PhantomTests
         var counts = labels.Particles!.GroupBy(p => p.Class).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(new Dictionary<int, int> { [1] = 12, [2] = 6, [3] = 3, [5] = 3 }, counts);
         // Every id has voxels, and voxels of different particles never touch (not even diagonally).
+        var seen = AssertParticlesApart(volume);
+        Assert.Equal(labels.Particles!.Count, seen.Count);
+        // Everything lies inside the slab (Z 4 … 43) and ice fills it: below and above it is vacuum.
+        Assert.All(volume.Section(0), v => Assert.Equal(0f, v));
+        Assert.Contains(volume.Section(24), v => v == 0.7f);
+    }
+
+    /// <summary>Asserts that voxels of different particles never touch, not even diagonally; returns the ids seen.</summary>
+    internal static HashSet<int> AssertParticlesApart(Volume volume)
+    {
         var seen = new HashSet<int>();
-        var mask = labels.InstanceMask!;
+        var mask = volume.Labels!.InstanceMask!;
         int ny = volume.Height, nx = volume.Width;
         for (int z = 0; z < volume.Depth; z++)
             for (int y = 0; y < ny; y++)
@@ -77,10 +87,7 @@ public class PhantomTests
                                 Assert.True(other == 0 || other == id, $"particles {id} and {other} touch at ({x}, {y}, {z})");
                             }
                 }
-        Assert.Equal(labels.Particles!.Count, seen.Count);
-        // Everything lies inside the slab (Z 4 … 43) and ice fills it: below and above it is vacuum.
-        Assert.All(volume.Section(0), v => Assert.Equal(0f, v));
-        Assert.Contains(volume.Section(24), v => v == 0.7f);
+        return seen;
     }
 
     [Fact]

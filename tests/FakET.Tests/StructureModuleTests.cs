@@ -53,4 +53,21 @@ public class StructureModuleTests : IDisposable
         var bad = _ps.Run("Import-Structure case_c.cif | ConvertTo-Potential -BFactor -100").SingleError();
         Assert.StartsWith(ErrorIds.PotentialInvalid, bad.FullyQualifiedErrorId);
     }
+
+    [Fact]
+    public void NewPhantomTakesStructuresAndPathsOfAtomicModels()
+    {
+        var r = _ps.Run("$l = Import-Structure 1dpx.pdb.gz; New-Phantom -Class $l, ./case_c.cif, small -Count 6, 2, 3 -Width 64 -Height 64 -Depth 32 -VoxelSize 5 -IceDensity 0.57 -Seed 2");
+        Assert.Empty(r.Errors);
+        var sample = r.Single<Volume>();
+        Assert.Equal(new[] { "1DPX", "model", "small" }, sample.Labels!.ClassNames);
+        Assert.Equal(11, sample.Labels.Particles!.Count);
+        var entry = sample.History.Single();
+        Assert.Equal("V", entry.Parameters["Units"]);
+        Assert.Equal(new[] { "1dpx.pdb.gz", "case_c.cif", "built-in" }, ((object[])entry.Parameters["ClassSources"]!).Select(s => Path.GetFileName(s!.ToString()!)));
+        var fill = _ps.Run("New-Phantom -Class (Import-Structure 1dpx.pdb.gz) -Occupancy 0.05 -Width 64 -Height 64 -Depth 32 -VoxelSize 5 -Seed 1").Single<Volume>();
+        Assert.InRange((double)fill.History.Single().Parameters["Filled"]!, 0.04, 0.06);
+        var missing = _ps.Run("New-Phantom -Class ./nothing.pdb -Width 32 -Height 32 -Depth 16").SingleError();
+        Assert.StartsWith(ErrorIds.PhantomClassUnknown, missing.FullyQualifiedErrorId);
+    }
 }

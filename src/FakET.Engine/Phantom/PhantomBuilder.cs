@@ -3,63 +3,13 @@ using FakET.Stages;
 
 namespace FakET.Phantom;
 
-/// <summary>One class of particles in a phantom: its shape and exactly how many to place.</summary>
-/// <param name="Name">Class name for the labels; the shape's name when <c>null</c>.</param>
-public sealed record ParticleClass(ParticleShape Shape, int Count, string? Name = null, string? Source = null)
-{
-    public string DisplayName => Name ?? Shape.Name;
-}
-
-/// <summary>How New-Phantom builds a specimen from its particle classes: sizes in voxels, lengths in Å.</summary>
-public sealed record PhantomSpec : StageOptions
-{
-    public int Depth { get; init; } = 200;
-    public int Height { get; init; } = 512;
-    public int Width { get; init; } = 512;
-    public double VoxelSize { get; init; } = 10;
-    /// <summary>Thickness in voxels of the specimen slab, centred in Z; everything lies inside it. 0: the whole depth.</summary>
-    public int SlabThickness { get; init; }
-    /// <summary>Vesicles: spherical lipid bilayers, labelled in the class mask only (their centre is hollow).</summary>
-    public int Membranes { get; init; }
-    public double MembraneRadiusMin { get; init; } = 250;
-    public double MembraneRadiusMax { get; init; } = 500;
-    public double MembraneThickness { get; init; } = 40;
-    /// <summary>Gold beads: solid spheres, labelled and listed as a class.</summary>
-    public int Fiducials { get; init; }
-    public double FiducialRadius { get; init; } = 50;
-    /// <summary>Density of vitreous ice filling the slab (protein is 1); 0 for none.</summary>
-    public double IceDensity { get; init; }
-    public int Seed { get; init; }
-    /// <summary>Random positions tried for each object before the slab counts as too full.</summary>
-    public int Attempts { get; init; } = 2000;
-
-    /// <summary>Checks every size, count and length; the error names the one out of range.</summary>
-    public override void Validate()
-    {
-        var spec = this;
-        if (spec.Depth <= 0 || spec.Height <= 0 || spec.Width <= 0 || (long)spec.Height * spec.Width > Array.MaxLength)
-            throw Invalid($"The phantom's size must be positive; {spec.Depth}×{spec.Height}×{spec.Width} (Z×Y×X) was given.");
-        if (!(spec.VoxelSize > 0) || !double.IsFinite(spec.VoxelSize))
-            throw Invalid($"The voxel size must be a positive number of Å; {spec.VoxelSize} was given.");
-        if (spec.SlabThickness < 0 || spec.SlabThickness > spec.Depth)
-            throw Invalid($"The slab thickness must be between 1 and the depth ({spec.Depth} voxels); {spec.SlabThickness} was given.");
-        if (spec.Membranes < 0 || spec.Fiducials < 0)
-            throw Invalid("Particle, membrane and fiducial counts cannot be negative.");
-        if (!(spec.MembraneRadiusMin > 0) || spec.MembraneRadiusMax < spec.MembraneRadiusMin || !(spec.MembraneThickness > 0) || !(spec.FiducialRadius > 0))
-            throw Invalid("Membrane radii (min ≤ max), membrane thickness and fiducial radius must be positive numbers of Å.");
-        if (!double.IsFinite(spec.IceDensity) || spec.IceDensity < 0)
-            throw Invalid($"The ice density must be a number ≥ 0; {spec.IceDensity} was given.");
-        if (spec.Attempts < 1) throw Invalid("At least one placement attempt per object is needed.");
-
-        static FakETException Invalid(string message) => new(ErrorIds.PhantomInvalid, FailureKind.InvalidArgument, message);
-    }
-}
-
 /// <summary>
-/// Builds a synthetic specimen with ground truth: particles of several classes at uniformly random
-/// orientations, placed at random without overlap (at least one voxel apart) inside a slab, with optional
-/// membranes, gold fiducials and ice. Exactly the requested counts are placed, or the build fails with
-/// <see cref="ErrorIds.PhantomSlabTooFull"/>.
+/// Builds a synthetic specimen with ground truth: particles of several classes (built-in shapes, density maps or
+/// atomic models) at uniformly random orientations, placed at random without overlap of their rotated voxel masks (at
+/// least one voxel apart) inside a slab, with optional membranes, gold fiducials and ice. Exactly the requested counts
+/// are placed (or as many as fill <see cref="PhantomSpec.Occupancy"/>), or the build fails with
+/// <see cref="ErrorIds.PhantomSlabTooFull"/>. A sample with atomic models is an electrostatic potential in volts
+/// (<see cref="Materials"/>); one of shapes only is a density relative to protein.
 /// </summary>
 public sealed class PhantomBuilder : Stage<IReadOnlyList<ParticleClass>, PhantomSpec, Volume>
 {
@@ -71,19 +21,33 @@ public sealed class PhantomBuilder : Stage<IReadOnlyList<ParticleClass>, Phantom
 
     enum Kind { Particle, Membrane, Fiducial }
 
-    sealed record Item(Kind Kind, int Class, ParticleShape Shape, double Material);
+    /// <param name="Material">What a fraction 1 of the template adds (shapes), in the sample's units.</param>
+    sealed record Item(Kind Kind, int Class, ParticleTemplate Template, double Material)
+    {
+        public double[,] Rotation { get; set; } = Rotations.About(2, 0);
+    }
 
-    /// <summary>Places exactly the classes' counts (plus the spec's membranes and fiducials); progress counts objects.</summary>
+    /// <summary>Places the classes' objects (plus the spec's membranes and fiducials); progress counts objects.</summary>
     protected override Volume Execute(IReadOnlyList<ParticleClass> classes, PhantomSpec spec, StageRun run)
     {
         if (classes.Any(c => c.Count < 0))
-            throw new FakETException(ErrorIds.PhantomInvalid, FailureKind.InvalidArgument, "Particle counts cannot be negative.");
+            throw PhantomSpec.Invalid("Particle counts cannot be negative.");
+        if (classes.Any(c => (c.Shape is null) == (c.Structure is null)))
+            throw PhantomSpec.Invalid("Each particle class is either a shape or an atomic model.");
         var cancel = run.Cancel;
-        var progress = run.Progress("object");
         int nz = spec.Depth, ny = spec.Height, nx = spec.Width;
         int thickness = spec.SlabThickness == 0 ? nz : spec.SlabThickness;
         int slabLo = (nz - thickness) / 2, slabHi = slabLo + thickness - 1;
         double voxel = spec.VoxelSize;
+        bool volts = classes.Any(c => c.Structure is not null);
+        double scale = volts ? Materials.ProteinPotential : 1, ice = spec.IceDensity * scale;
+        int threads = spec.MaxThreads > 0 ? spec.MaxThreads : Environment.ProcessorCount;
+
+        // Each class's template (an atomic model's is drawn once unrotated to find its mask), in parallel.
+        var templates = new ParticleTemplate[classes.Count];
+        Parallel.For(0, classes.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel }, k =>
+            templates[k] = classes[k].Structure is { } s ? new StructureTemplate(s, voxel, ice) : new ShapeTemplate(classes[k].Shape!, voxel));
+        var counts = spec.Occupancy > 0 ? CountsFor(spec.Occupancy, classes, templates, (double)thickness * ny * nx) : classes.Select(c => c.Count).ToList();
 
         var names = classes.Select(c => c.DisplayName).ToList();
         int membraneClass = 0, fiducialClass = 0;
@@ -99,18 +63,20 @@ public sealed class PhantomBuilder : Stage<IReadOnlyList<ParticleClass>, Phantom
                 throw new FakETException(ErrorIds.PhantomObjectTooLarge, FailureKind.InvalidArgument,
                     $"A membrane of radius {Number(spec.MembraneRadiusMin)} Å does not fit in a slab of {thickness} voxels ({Number(thickness * voxel)} Å): make the slab thicker or -MembraneRadius smaller.");
             double radius = spec.MembraneRadiusMin + random.NextDouble() * (rMax - spec.MembraneRadiusMin);
-            items.Add(new Item(Kind.Membrane, membraneClass, new Shell(radius, spec.MembraneThickness), LipidDensity));
+            items.Add(new Item(Kind.Membrane, membraneClass, new ShapeTemplate(new Shell(radius, spec.MembraneThickness), voxel), LipidDensity * scale));
         }
-        var fiducial = new Sphere(spec.FiducialRadius);
-        for (int f = 0; f < spec.Fiducials; f++) items.Add(new Item(Kind.Fiducial, fiducialClass, fiducial, GoldDensity));
+        var fiducial = new ShapeTemplate(new Sphere(spec.FiducialRadius), voxel);
+        for (int f = 0; f < spec.Fiducials; f++) items.Add(new Item(Kind.Fiducial, fiducialClass, fiducial, volts ? Materials.GoldPotential : GoldDensity));
         for (int k = 0; k < classes.Count; k++)
-            for (int i = 0; i < classes[k].Count; i++)
-                items.Add(new Item(Kind.Particle, k + 1, classes[k].Shape, 1.0));
+            for (int i = 0; i < counts[k]; i++)
+                items.Add(new Item(Kind.Particle, k + 1, templates[k], scale));
         // Largest first, as one packs a box; membranes before the particles that may sit inside them.
-        items = items.OrderBy(i => i.Kind == Kind.Membrane ? 0 : 1).ThenByDescending(i => i.Shape.Radius).ToList();
+        items = items.OrderBy(i => i.Kind == Kind.Membrane ? 0 : 1).ThenByDescending(i => i.Template.Radius).ToList();
+        foreach (var item in items)
+            if (item.Kind == Kind.Particle) item.Rotation = Rotations.Uniform(random);
 
         CheckFits(spec, items, names, thickness, slabLo, slabHi);
-        CheckNotTooFull(spec, items, names, thickness);
+        CheckNotTooFull(spec, items, thickness);
         // Density (float), class and instance masks (int) and the occupancy map (bool) while placing.
         MemoryBudget.Require((long)nz * ny * nx * (sizeof(float) + 2 * sizeof(int) + sizeof(bool)),
             $"New-Phantom needs its {nz}×{ny}×{nx} density, class and instance masks (13 bytes a voxel while placing)",
@@ -126,48 +92,53 @@ public sealed class PhantomBuilder : Stage<IReadOnlyList<ParticleClass>, Phantom
             classMask[z] = new int[ny * nx];
             instanceMask[z] = new int[ny * nx];
             occupied[z] = new bool[ny * nx];
-            if (spec.IceDensity != 0 && z >= slabLo && z <= slabHi) Array.Fill(volume[z], (float)spec.IceDensity);
+            if (ice != 0 && z >= slabLo && z <= slabHi) Array.Fill(volume[z], (float)ice);
         }
 
-        var placed = new List<(Item Item, int Id, int X, int Y, int Z, double[,] R)>();
-        var sample = new List<(int Z, int Index, double Density, bool Inside)>();
-        int listedCount = 0;
-        for (int n = 0; n < items.Count; n++)
+        var grid = new Grid(nz, ny, nx, slabLo, slabHi, occupied);
+        var placed = new List<(Item Item, int Id, int X, int Y, int Z)>();
+        var progress = run.Progress("object");
+        int listedCount = 0, batch = 4 * threads;
+        var drawings = new RenderedParticle[batch];
+        for (int first = 0; first < items.Count; first += batch)
         {
-            cancel.ThrowIfCancellationRequested();
-            var item = items[n];
-            int reach = (int)Math.Ceiling(item.Shape.Radius / voxel);
-            bool success = false;
-            for (int attempt = 0; attempt < spec.Attempts && !success; attempt++)
+            // Rotated copies are drawn in parallel, a batch at a time; they are placed one by one, in order.
+            int count = Math.Min(batch, items.Count - first);
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel },
+                i => drawings[i] = items[first + i].Template.Render(items[first + i].Rotation));
+            for (int i = 0; i < count; i++)
             {
-                var rotation = item.Kind == Kind.Particle ? Rotations.Uniform(random) : Rotations.About(2, 0);
-                int cx = random.Next(reach, nx - reach), cy = random.Next(reach, ny - reach);
-                int cz = random.Next(slabLo + reach, slabHi - reach + 1);
-                if (occupied[cz][cy * nx + cx]) continue;
-                success = Rasterise(item.Shape, rotation, cx, cy, cz, reach, voxel, nz, ny, nx, occupied, sample);
-                if (!success) continue;
-                int id = item.Kind == Kind.Membrane ? 0 : ++listedCount;
-                foreach (var (z, index, density, inside) in sample)
+                cancel.ThrowIfCancellationRequested();
+                int n = first + i;
+                var item = items[n];
+                var drawing = drawings[i];
+                drawings[i] = null!;
+                if (!grid.TryPlace(drawing, random, spec.Attempts, out int cx, out int cy, out int cz))
                 {
-                    double below = z >= slabLo && z <= slabHi ? spec.IceDensity : 0;
-                    volume[z][index] += (float)(density * (item.Material - below));
-                    if (!inside) continue;
+                    int placedOfClass = placed.Count(p => p.Item.Class == item.Class);
+                    int wanted = items.Count(o => o.Class == item.Class);
+                    throw new FakETException(ErrorIds.PhantomSlabTooFull, FailureKind.InvalidArgument,
+                        $"The slab is too full: only {placedOfClass} of {wanted} '{names[item.Class - 1]}' objects could be placed without overlap " +
+                        $"({spec.Attempts} random positions tried for the next one) after {n} objects in all. " +
+                        "Make the volume larger or the slab thicker (-SlabThickness), or ask for fewer objects; New-Phantom places exactly the counts asked for.");
+                }
+                int id = item.Kind == Kind.Membrane ? 0 : ++listedCount;
+                for (int v = 0; v < drawing.Offsets.Count; v++)
+                {
+                    var (dz, dy, dx) = drawing.Offsets[v];
+                    int z = cz + dz, y = cy + dy, x = cx + dx;
+                    if ((uint)z >= (uint)nz || (uint)y >= (uint)ny || (uint)x >= (uint)nx) continue; // a potential's faint tail
+                    int index = y * nx + x;
+                    double below = z >= slabLo && z <= slabHi ? ice : 0;
+                    volume[z][index] += item.Template.IsFraction ? (float)(drawing.Values[v] * (item.Material - below)) : drawing.Values[v];
+                    if (!drawing.Inside[v]) continue;
                     classMask[z][index] = item.Class;
                     instanceMask[z][index] = id;
                 }
-                MarkOccupied(sample, nz, ny, nx, occupied);
-                placed.Add((item, id, cx, cy, cz, rotation));
+                grid.MarkOccupied(drawing, cx, cy, cz);
+                placed.Add((item, id, cx, cy, cz));
+                progress?.Invoke(n + 1, items.Count);
             }
-            if (!success)
-            {
-                int placedOfClass = placed.Count(p => p.Item.Class == item.Class);
-                int wanted = items.Count(i => i.Class == item.Class);
-                throw new FakETException(ErrorIds.PhantomSlabTooFull, FailureKind.InvalidArgument,
-                    $"The slab is too full: only {placedOfClass} of {wanted} '{names[item.Class - 1]}' objects could be placed without overlap " +
-                    $"({spec.Attempts} random positions tried for the next one) after {n} objects in all. " +
-                    "Make the volume larger or the slab thicker (-SlabThickness), or ask for fewer objects; New-Phantom places exactly the counts asked for.");
-            }
-            progress?.Invoke(n + 1, items.Count);
         }
 
         // Ids in table order: by class, then in the order placed.
@@ -178,7 +149,7 @@ public sealed class PhantomBuilder : Stage<IReadOnlyList<ParticleClass>, Phantom
         {
             var p = listed[i];
             newId[p.Id] = i + 1;
-            var (phi, the, psi) = Rotations.ToZxz(p.R);
+            var (phi, the, psi) = Rotations.ToZxz(p.Item.Rotation);
             particles.Add(new Particle(i + 1, p.Item.Class, p.X, p.Y, p.Z, phi, the, psi));
         }
         Parallel.For(0, nz, z =>
@@ -188,41 +159,51 @@ public sealed class PhantomBuilder : Stage<IReadOnlyList<ParticleClass>, Phantom
         });
 
         var labels = new SampleLabels(classMask, instanceMask, names, particles);
-        var entry = run.Entry(Summary(spec, classes, thickness), Decided(classes, names, thickness));
+        double filled = placed.Where(p => p.Item.Kind == Kind.Particle).Sum(p => (double)p.Item.Template.MaskVoxels) / ((double)thickness * ny * nx);
+        var entry = run.Entry(Summary(spec, classes, counts, thickness, volts), Decided(classes, counts, names, thickness, volts, filled));
         return new Volume(volume, ny, nx, voxel, new[] { entry }, labels);
     }
 
+    /// <summary>Counts for an occupancy: the classes' counts are relative shares (all equal when all are 0), and the
+    /// particles' unrotated masks fill <paramref name="occupancy"/> of the slab.</summary>
+    static List<int> CountsFor(double occupancy, IReadOnlyList<ParticleClass> classes, ParticleTemplate[] templates, double slab)
+    {
+        var shares = classes.Select(c => (double)c.Count).ToList();
+        if (shares.All(s => s == 0)) shares = shares.Select(_ => 1.0).ToList();
+        double perShare = 0;
+        for (int k = 0; k < classes.Count; k++) perShare += shares[k] * templates[k].MaskVoxels;
+        double n = perShare > 0 ? occupancy * slab / perShare : 0;
+        return shares.Select(s => (int)Math.Round(n * s)).ToList();
+    }
 
-    /// <summary>Every object's bounding sphere must fit inside the volume and the slab.</summary>
+    /// <summary>Every object's mask must fit inside the volume and the slab, whatever its orientation.</summary>
     static void CheckFits(PhantomSpec spec, List<Item> items, List<string> names, int thickness, int slabLo, int slabHi)
     {
-        foreach (var item in items.DistinctBy(i => (i.Class, i.Shape.Radius)))
+        foreach (var item in items.DistinctBy(i => (i.Class, i.Template.Radius)))
         {
-            int reach = (int)Math.Ceiling(item.Shape.Radius / spec.VoxelSize);
+            int reach = (int)Math.Ceiling(MaskRadius(item.Template) / spec.VoxelSize);
             if (2 * reach + 1 > spec.Width || 2 * reach + 1 > spec.Height || slabLo + reach > slabHi - reach)
                 throw new FakETException(ErrorIds.PhantomObjectTooLarge, FailureKind.InvalidArgument,
-                    $"'{names[item.Class - 1]}' is {Number(2 * item.Shape.Radius)} Å ({2 * reach + 1} voxels) across and does not fit in a " +
+                    $"'{names[item.Class - 1]}' is {Number(2 * MaskRadius(item.Template))} Å ({2 * reach + 1} voxels) across and does not fit in a " +
                     $"{thickness}-voxel slab of a {spec.Depth}×{spec.Height}×{spec.Width} volume at {Number(spec.VoxelSize)} Å/voxel: " +
                     "make the slab thicker or the volume larger.");
         }
+
+        double MaskRadius(ParticleTemplate template) => template switch
+        {
+            StructureTemplate structure => structure.MaskRadius + spec.VoxelSize,
+            _ => template.Radius,
+        };
     }
 
     /// <summary>Fails at once when the objects' own volumes exceed <see cref="PackingLimit"/> of the slab.</summary>
-    static void CheckNotTooFull(PhantomSpec spec, List<Item> items, List<string> names, int thickness)
+    static void CheckNotTooFull(PhantomSpec spec, List<Item> items, int thickness)
     {
         double voxel3 = Math.Pow(spec.VoxelSize, 3), total = 0;
-        var sizes = new Dictionary<ParticleShape, double>();
         foreach (var item in items)
-        {
-            if (!sizes.TryGetValue(item.Shape, out double size))
-            {
-                size = item.Shape is Shell shell
-                    ? 4 * Math.PI * shell.MidRadius * shell.MidRadius * shell.Thickness / voxel3
-                    : CountInside(item.Shape, spec.VoxelSize);
-                sizes[item.Shape] = size;
-            }
-            total += size;
-        }
+            total += item.Template is ShapeTemplate { Shape: Shell shell }
+                ? 4 * Math.PI * shell.MidRadius * shell.MidRadius * shell.Thickness / voxel3
+                : item.Template.MaskVoxels;
         double slab = (double)thickness * spec.Height * spec.Width;
         if (total > PackingLimit * slab)
             throw new FakETException(ErrorIds.PhantomSlabTooFull, FailureKind.InvalidArgument,
@@ -231,114 +212,28 @@ public sealed class PhantomBuilder : Stage<IReadOnlyList<ParticleClass>, Phantom
                 "Make the volume larger or the slab thicker (-SlabThickness), or ask for fewer objects; New-Phantom places exactly the counts asked for.");
     }
 
-    static double CountInside(ParticleShape shape, double voxel)
+    static string Summary(PhantomSpec spec, IReadOnlyList<ParticleClass> classes, List<int> counts, int thickness, bool volts)
     {
-        int reach = (int)Math.Ceiling(shape.Radius / voxel);
-        long count = 0;
-        for (int z = -reach; z <= reach; z++)
-            for (int y = -reach; y <= reach; y++)
-                for (int x = -reach; x <= reach; x++)
-                    if (shape.Sample(x * voxel, y * voxel, z * voxel, voxel).Inside) count++;
-        return count;
-    }
-
-    /// <summary>Samples the rotated shape around (cx, cy, cz) into <paramref name="sample"/>; false as soon as its mask
-    /// would touch an occupied voxel.</summary>
-    static bool Rasterise(ParticleShape shape, double[,] r, int cx, int cy, int cz, int reach, double voxel,
-        int nz, int ny, int nx, bool[][] occupied, List<(int, int, double, bool)> sample)
-    {
-        sample.Clear();
-        bool any = false;
-        for (int dz = -reach; dz <= reach; dz++)
-        {
-            int z = cz + dz;
-            double oz = dz * voxel;
-            for (int dy = -reach; dy <= reach; dy++)
-            {
-                int y = cy + dy;
-                double oy = dy * voxel;
-                for (int dx = -reach; dx <= reach; dx++)
-                {
-                    double ox = dx * voxel;
-                    // Reference-frame point: Rᵀ·offset.
-                    double px = r[0, 0] * ox + r[1, 0] * oy + r[2, 0] * oz;
-                    double py = r[0, 1] * ox + r[1, 1] * oy + r[2, 1] * oz;
-                    double pz = r[0, 2] * ox + r[1, 2] * oy + r[2, 2] * oz;
-                    var (density, inside) = shape.Sample(px, py, pz, voxel);
-                    if (density == 0 && !inside) continue;
-                    int index = y * nx + cx + dx;
-                    if (inside && occupied[z][index]) return false;
-                    any |= inside;
-                    sample.Add((z, index, density, inside));
-                }
-            }
-        }
-        return any;
-    }
-
-    /// <summary>Marks the mask and its 26 neighbours as taken, so that the next objects stay a voxel away.</summary>
-    static void MarkOccupied(List<(int Z, int Index, double Density, bool Inside)> sample, int nz, int ny, int nx, bool[][] occupied)
-    {
-        foreach (var (z, index, _, inside) in sample)
-        {
-            if (!inside) continue;
-            int y = index / nx, x = index % nx;
-            for (int dz = -1; dz <= 1; dz++)
-            {
-                int zz = z + dz;
-                if ((uint)zz >= (uint)nz) continue;
-                for (int dy = -1; dy <= 1; dy++)
-                {
-                    int yy = y + dy;
-                    if ((uint)yy >= (uint)ny) continue;
-                    for (int dx = -1; dx <= 1; dx++)
-                    {
-                        int xx = x + dx;
-                        if ((uint)xx < (uint)nx) occupied[zz][yy * nx + xx] = true;
-                    }
-                }
-            }
-        }
-    }
-
-    static string Summary(PhantomSpec spec, IReadOnlyList<ParticleClass> classes, int thickness)
-    {
-        var parts = classes.Select(c => $"{c.Count} {c.DisplayName}").ToList();
+        var parts = classes.Select((c, k) => $"{counts[k]} {c.DisplayName}").ToList();
         if (spec.Membranes > 0) parts.Add($"{spec.Membranes} membrane{(spec.Membranes == 1 ? "" : "s")}");
         if (spec.Fiducials > 0) parts.Add($"{spec.Fiducials} fiducial{(spec.Fiducials == 1 ? "" : "s")}");
-        return $"phantom: {(parts.Count == 0 ? "empty" : string.Join(", ", parts))} in a {thickness}-voxel slab (seed {spec.Seed})";
+        return $"phantom: {(parts.Count == 0 ? "empty" : string.Join(", ", parts))} in a {thickness}-voxel slab{(volts ? ", in volts" : "")} (seed {spec.Seed})";
     }
 
     /// <summary>What the history adds to the spec: the classes placed (with the membrane and fiducial classes the
-    /// build added), their counts and sources, the slab it chose, and how the particle table's angles read.</summary>
-    static Dictionary<string, object?> Decided(IReadOnlyList<ParticleClass> classes, List<string> names, int thickness) => new()
+    /// build added), their counts and sources, the slab it chose, the units, the fraction of the slab the particles'
+    /// masks fill, and how the particle table's angles read.</summary>
+    static Dictionary<string, object?> Decided(IReadOnlyList<ParticleClass> classes, List<int> counts, List<string> names, int thickness,
+        bool volts, double filled) => new()
     {
         ["SlabThickness"] = thickness,
         ["Classes"] = names.ToArray(),
-        ["Counts"] = classes.Select(c => c.Count).ToArray(),
-        ["ClassSources"] = classes.Select(c => c.Source ?? "built-in").ToArray(),
+        ["Counts"] = counts.ToArray(),
+        ["ClassSources"] = classes.Select(c => c.Source ?? (c.Structure is null ? "built-in" : "structure " + c.Structure.Id)).ToArray(),
+        ["Units"] = volts ? "V" : "relative to protein",
+        ["Filled"] = filled,
         ["EulerConvention"] = SampleLabels.EulerConvention,
     };
 
     static string Number(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
-
-    /// <summary>A spherical shell (a vesicle's bilayer): mid radius <see cref="MidRadius"/>, <see cref="Thickness"/> thick.</summary>
-    sealed class Shell(double radius, double thickness) : ParticleShape
-    {
-        public double MidRadius => radius;
-        public double Thickness => thickness;
-        public override string Name => "membrane";
-        public override double Radius => radius + thickness / 2 + 1;
-        public override (double Density, bool Inside) Sample(double x, double y, double z, double edge) =>
-            FromDistance(Math.Abs(Math.Sqrt(x * x + y * y + z * z) - radius) - thickness / 2, edge);
-    }
-
-    /// <summary>A solid sphere (a gold bead).</summary>
-    sealed class Sphere(double radius) : ParticleShape
-    {
-        public override string Name => "fiducial";
-        public override double Radius => radius + 1;
-        public override (double Density, bool Inside) Sample(double x, double y, double z, double edge) =>
-            FromDistance(Math.Sqrt(x * x + y * y + z * z) - radius, edge);
-    }
 }

@@ -17,7 +17,7 @@ internal readonly record struct AtomRecord(
 /// and of each atom with alternate locations the conformer of highest occupancy (the first of equals), whose occupancy
 /// becomes the sum over its conformers (at most 1): one copy of the molecule, with the atom wholly there.
 /// </summary>
-internal sealed class AtomCollector(StructureReadOptions options, string file)
+internal sealed class AtomCollector(StructureReadOptions options, string file, string? source)
 {
     readonly List<AtomRecord> _atoms = new();
     readonly Dictionary<string, (int Index, double Total)> _conformers = new();
@@ -78,7 +78,7 @@ internal sealed class AtomCollector(StructureReadOptions options, string file)
             }
             atoms[i] = new Atom(r.Element, r.X, r.Y, r.Z, r.Occupancy, r.BFactor, c, r.Hetero);
         }
-        return new Structure(id, atoms, chains, file, _model ?? 1, options.Assembly);
+        return new Structure(id, atoms, chains, source, _model ?? 1, options.Assembly);
     }
 
     static string Describe(IReadOnlyCollection<int> models) =>

@@ -22,11 +22,11 @@ internal static class CifFormat
         public int Column(string item) => Tags.FindIndex(t => t.EndsWith("." + item, StringComparison.OrdinalIgnoreCase));
     }
 
-    public static Structure Read(string text, string file, string fallbackId, StructureReadOptions options)
+    public static Structure Read(string text, string file, string? source, string fallbackId, StructureReadOptions options)
     {
         var tokens = new CifTokens(text, file);
         var tables = new Dictionary<string, Table>(StringComparer.OrdinalIgnoreCase);
-        var atoms = new AtomCollector(options, file);
+        var atoms = new AtomCollector(options, file, source);
         string? block = null;
         bool sawAtoms = false;
         var pairs = new List<(string Tag, CifToken Value)>(); // _atom_site given as tag–value pairs (one atom)

@@ -1,14 +1,14 @@
 namespace FakET.Structures;
 
 /// <summary>
-/// The error function erf(x) = 2/√π ∫₀ˣ exp(−t²) dt to about 1e-15, fast: a table of Taylor polynomials of degree 8 at
-/// nodes 1/32 apart on [0, 6] (erf is 1 to double precision beyond). The coefficients follow from
+/// The error function erf(x) = 2/√π ∫₀ˣ exp(−t²) dt to about 1e-15, fast: a table of Taylor polynomials of degree 6 at
+/// nodes 1/128 apart on [0, 6] (erf is 1 to double precision beyond), evaluated with fused multiply-adds. The coefficients follow from
 /// erf⁽ᵏ⁺¹⁾(x) = 2/√π (−1)ᵏ Hₖ(x) exp(−x²) with the Hermite polynomials Hₖ, and erf at each node from its power series
 /// erf(x) = 2/√π exp(−x²) Σₙ 2ⁿ x²ⁿ⁺¹ / (1·3·…·(2n+1)), whose terms are all positive.
 /// </summary>
 public static class Erf
 {
-    const int PerUnit = 32, Degree = 8, Terms = Degree + 1;
+    const int PerUnit = 128, Degree = 6, Terms = Degree + 1;
     const double Last = 6;
     static readonly int Nodes = (int)(Last * PerUnit) + 1;
     static readonly double[] Table = Build();
@@ -60,7 +60,7 @@ public static class Erf
         int at = n * Terms;
         var t = Table;
         double value = t[at + Degree];
-        for (int k = Degree - 1; k >= 0; k--) value = value * d + t[at + k];
+        for (int k = Degree - 1; k >= 0; k--) value = Math.FusedMultiplyAdd(value, d, t[at + k]);
         return x < 0 ? -value : value;
     }
 }

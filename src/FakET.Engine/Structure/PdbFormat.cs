@@ -11,9 +11,9 @@ namespace FakET.Structures;
 /// </summary>
 internal static class PdbFormat
 {
-    public static Structure Read(TextReader reader, string file, string fallbackId, StructureReadOptions options)
+    public static Structure Read(TextReader reader, string file, string? source, string fallbackId, StructureReadOptions options)
     {
-        var atoms = new AtomCollector(options, file);
+        var atoms = new AtomCollector(options, file, source);
         var biomolecules = new Dictionary<string, List<AssemblyPart>>();
         string? id = null, biomolecule = null;
         HashSet<string>? chains = null;

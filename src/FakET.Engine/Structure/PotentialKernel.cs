@@ -13,17 +13,34 @@ internal readonly record struct VoxelGrid((int X, int Y, int Z) Size, double Vox
 /// Amplitude[g] · (4π/Width[g])^{3/2} exp(−4π² r²/Width[g]) about the atom's position, whose integral over space is
 /// Amplitude[g]. Every atom has <see cref="PerAtom"/> of them (unused ones have amplitude 0).
 /// </summary>
-internal sealed class GaussianAtoms(int count, int perAtom)
+internal sealed class GaussianAtoms
 {
-    public int Count => count;
-    public int PerAtom => perAtom;
-    public double[] X { get; } = new double[count];
-    public double[] Y { get; } = new double[count];
-    public double[] Z { get; } = new double[count];
+    public GaussianAtoms(int count, int perAtom)
+        : this(new double[count], new double[count], new double[count], new double[count * perAtom], new double[count * perAtom], perAtom) { }
+
+    GaussianAtoms(double[] x, double[] y, double[] z, double[] amplitude, double[] width, int perAtom, double[]? reach = null)
+    {
+        (X, Y, Z, Amplitude, Width, PerAtom) = (x, y, z, amplitude, width, perAtom);
+        _reach = reach;
+    }
+
+    double[]? _reach;
+
+    /// <summary>Each atom's <see cref="PotentialKernel.HalfWidth"/>, computed once the amplitudes and widths are set.</summary>
+    public double[] Reach => _reach ??= Enumerable.Range(0, Count).Select(n => PotentialKernel.HalfWidth(this, n)).ToArray();
+
+    public int Count => X.Length;
+    public int PerAtom { get; }
+    public double[] X { get; }
+    public double[] Y { get; }
+    public double[] Z { get; }
     /// <summary>Integral of each Gaussian (V·Å³ for a potential), atom-major.</summary>
-    public double[] Amplitude { get; } = new double[count * perAtom];
+    public double[] Amplitude { get; }
     /// <summary>bᵢ + B of each Gaussian (Å²), atom-major; positive.</summary>
-    public double[] Width { get; } = new double[count * perAtom];
+    public double[] Width { get; }
+
+    /// <summary>The same Gaussians at other positions (the arrays are taken, not copied).</summary>
+    public GaussianAtoms At(double[] x, double[] y, double[] z) => new(x, y, z, Amplitude, Width, PerAtom, Reach);
 }
 
 /// <summary>
@@ -57,13 +74,14 @@ internal static class PotentialKernel
         if (atoms.Count == 0 || nz == 0) return;
         if (threads <= 0) threads = Environment.ProcessorCount;
         // Slabs several per thread, so that uneven slabs balance; at least 8 sections, so that an atom rarely spans many.
-        int slab = Math.Max(8, (nz + 4 * threads - 1) / (4 * threads));
+        int slab = threads == 1 ? nz : Math.Max(8, (nz + 4 * threads - 1) / (4 * threads));
+        var reach = atoms.Reach;
         int slabs = (nz + slab - 1) / slab;
         var members = new List<int>[slabs];
         for (int s = 0; s < slabs; s++) members[s] = new List<int>();
         for (int n = 0; n < atoms.Count; n++)
         {
-            var (lo, hi) = Window(atoms.Z[n], HalfWidth(atoms, n), grid.Origin.Z, grid.Voxel, nz);
+            var (lo, hi) = Window(atoms.Z[n], reach[n], grid.Origin.Z, grid.Voxel, nz);
             if (lo > hi) continue;
             for (int s = lo / slab; s <= hi / slab; s++) members[s].Add(n);
         }
@@ -124,7 +142,7 @@ internal static class PotentialKernel
 
     static void AddAtom(float[][] sections, VoxelGrid grid, GaussianAtoms atoms, int n, int z0, int z1, Scratch scratch)
     {
-        double half = HalfWidth(atoms, n), h = grid.Voxel;
+        double half = atoms.Reach[n], h = grid.Voxel;
         var (xlo, xhi) = Window(atoms.X[n], half, grid.Origin.X, h, grid.Size.X);
         var (ylo, yhi) = Window(atoms.Y[n], half, grid.Origin.Y, h, grid.Size.Y);
         var (zlo, zhi) = Window(atoms.Z[n], half, grid.Origin.Z, h, grid.Size.Z);
@@ -143,7 +161,7 @@ internal static class PotentialKernel
             var px = scratch.X[g];
             Profile(scratch.Line, scratch.Boundary, xlo, xhi, atoms.X[n], grid.Origin.X, h, s, 1);
             for (int j = 0; j < nx; j++) px[j] = (float)scratch.Line[j];
-            Array.Clear(px, nx, px.Length - nx);
+            Array.Clear(px, nx, Math.Min(px.Length, nx + Vector<float>.Count) - nx);
             Profile(scratch.Y[g], scratch.Boundary, ylo, yhi, atoms.Y[n], grid.Origin.Y, h, s, 1);
             Profile(scratch.Z[g], scratch.Boundary, zlo, zhi, atoms.Z[n], grid.Origin.Z, h, s, amplitude / volume);
             scratch.ActiveX[active] = px;

@@ -19,15 +19,16 @@ public static class StructureFile
         options ??= new StructureReadOptions();
         string file = Path.GetFileName(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        return Read(stream, file, options, null, cancel);
+        return Read(stream, file, Path.GetFullPath(path), options, null, cancel);
     }
 
     /// <summary>Reads an atomic model from a stream (gzip-compressed or not); <paramref name="name"/> names it in errors and
     /// gives its ID when the file states none.</summary>
     public static Structure Read(Stream stream, string name, StructureReadOptions? options = null, StructureFormat? format = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default) => Read(stream, name, null, options ?? new StructureReadOptions(), format, cancel);
+
+    static Structure Read(Stream stream, string name, string? source, StructureReadOptions options, StructureFormat? format, CancellationToken cancel)
     {
-        options ??= new StructureReadOptions();
         try
         {
             string text = IsGzip(stream) ? Gunzip(stream, name) : new StreamReader(stream, Encoding.UTF8, true, 1 << 16, leaveOpen: true).ReadToEnd();
@@ -35,8 +36,8 @@ public static class StructureFile
             var chosen = format ?? Sniff(text);
             string id = IdOf(name);
             return chosen == StructureFormat.Cif
-                ? CifFormat.Read(text, name, id, options)
-                : PdbFormat.Read(new StringReader(text), name, id, options);
+                ? CifFormat.Read(text, name, source, id, options)
+                : PdbFormat.Read(new StringReader(text), name, source, id, options);
         }
         catch (InvalidDataException e)
         {
