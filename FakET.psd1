@@ -19,6 +19,7 @@
         'New-Phantom'
         'Import-Structure'
         'ConvertTo-Potential'
+        'Export-ShrecModel'
         'Export-ParticleList'
         'Import-ParticleList'
         'Export-LabelMask'

@@ -5,42 +5,26 @@ namespace FakET.Tests;
 
 /// <summary>Import-Structure and ConvertTo-Potential in the real PowerShell engine.</summary>
 [Trait("Tier", "Module")]
-public class StructureModuleTests : IDisposable
+public class StructureModuleTests : StructureSession
 {
-    readonly PowerShellSession _ps = new();
-    readonly TempDir _dir = new();
-
-    public StructureModuleTests()
-    {
-        _ps.SetLocation(_dir.Path);
-        File.Copy(Repo.Data("structure_1dpx.pdb.gz"), _dir.File("1dpx.pdb.gz"));
-        File.Copy(Repo.Data("potential_case_c.cif"), _dir.File("case_c.cif"));
-    }
-
-    public void Dispose()
-    {
-        _ps.Dispose();
-        _dir.Dispose();
-    }
-
     [Fact]
     public void ImportStructureReadsEveryMatchingFileAndABrokenOneIsANonTerminatingError()
     {
-        File.WriteAllText(_dir.File("broken.pdb"), "ATOM      1  CA  GLY A   1       1.000   oops    3.000  1.00 10.00           C\n");
-        var r = _ps.Run("Import-Structure *.pdb*, *.cif | ForEach-Object { $_.ToString() }");
+        File.WriteAllText(Dir.File("broken.pdb"), "ATOM      1  CA  GLY A   1       1.000   oops    3.000  1.00 10.00           C\n");
+        var r = Ps.Run("Import-Structure *.pdb*, *.cif | ForEach-Object { $_.ToString() }");
         Assert.Equal(new object[] { "Structure 1DPX  1,000 atoms  1 chain  13.4 kDa  radius 26.7 Å", "Structure model  800 atoms  1 chain  13.6 kDa  radius 32.6 Å" },
             r.Output.Select(o => o.BaseObject));
         var error = r.SingleError();
         Assert.StartsWith(ErrorIds.StructureParseError, error.FullyQualifiedErrorId);
         Assert.Contains("broken.pdb, line 1", error.Exception.Message);
-        Assert.Equal(1177, _ps.Run("(Import-Structure -LiteralPath 1dpx.pdb.gz -KeepWater).AtomCount").Output.Single().BaseObject);
-        Assert.StartsWith(ErrorIds.StructureModelNotFound, _ps.Run("Import-Structure 1dpx.pdb.gz -Model 3").SingleError().FullyQualifiedErrorId);
+        Assert.Equal(1177, Ps.Run("(Import-Structure -LiteralPath 1dpx.pdb.gz -KeepWater).AtomCount").Output.Single().BaseObject);
+        Assert.StartsWith(ErrorIds.StructureModelNotFound, Ps.Run("Import-Structure 1dpx.pdb.gz -Model 3").SingleError().FullyQualifiedErrorId);
     }
 
     [Fact]
     public void ConvertToPotentialTakesStructuresFromThePipelineAndRecordsItsGrid()
     {
-        var r = _ps.Run("Import-Structure case_c.cif | ConvertTo-Potential -VoxelSize 2 -Size 40, 40, 40 -Origin 0, 0, 0 -Solvent Ice -BFactor 5");
+        var r = Ps.Run("Import-Structure case_c.cif | ConvertTo-Potential -VoxelSize 2 -Size 40, 40, 40 -Origin 0, 0, 0 -Solvent Ice -BFactor 5");
         Assert.Empty(r.Errors);
         var map = r.Single<Volume>();
         Assert.Equal((40, 40, 40, 2.0), (map.Depth, map.Height, map.Width, map.VoxelSize));
@@ -50,14 +34,14 @@ public class StructureModuleTests : IDisposable
         Assert.Equal(5.0, entry.Parameters["BFactor"]);
         Assert.Equal(new[] { 40, 40, 40 }, entry.Parameters["Size"]);
         Assert.StartsWith("Volume 40×40×40  2.0 Å/voxel  potential of model (800 atoms) at 2 Å, ice", map.ToString());
-        var bad = _ps.Run("Import-Structure case_c.cif | ConvertTo-Potential -BFactor -100").SingleError();
+        var bad = Ps.Run("Import-Structure case_c.cif | ConvertTo-Potential -BFactor -100").SingleError();
         Assert.StartsWith(ErrorIds.PotentialInvalid, bad.FullyQualifiedErrorId);
     }
 
     [Fact]
     public void NewPhantomTakesStructuresAndPathsOfAtomicModels()
     {
-        var r = _ps.Run("$l = Import-Structure 1dpx.pdb.gz; New-Phantom -Class $l, ./case_c.cif, small -Count 6, 2, 3 -Width 64 -Height 64 -Depth 32 -VoxelSize 5 -IceDensity 0.57 -Seed 2");
+        var r = Ps.Run("$l = Import-Structure 1dpx.pdb.gz; New-Phantom -Class $l, ./case_c.cif, small -Count 6, 2, 3 -Width 64 -Height 64 -Depth 32 -VoxelSize 5 -IceDensity 0.57 -Seed 2");
         Assert.Empty(r.Errors);
         var sample = r.Single<Volume>();
         Assert.Equal(new[] { "1DPX", "model", "small" }, sample.Labels!.ClassNames);
@@ -65,9 +49,9 @@ public class StructureModuleTests : IDisposable
         var entry = sample.History.Single();
         Assert.Equal("V", entry.Parameters["Units"]);
         Assert.Equal(new[] { "1dpx.pdb.gz", "case_c.cif", "built-in" }, ((object[])entry.Parameters["ClassSources"]!).Select(s => Path.GetFileName(s!.ToString()!)));
-        var fill = _ps.Run("New-Phantom -Class (Import-Structure 1dpx.pdb.gz) -Occupancy 0.05 -Width 64 -Height 64 -Depth 32 -VoxelSize 5 -Seed 1").Single<Volume>();
+        var fill = Ps.Run("New-Phantom -Class (Import-Structure 1dpx.pdb.gz) -Occupancy 0.05 -Width 64 -Height 64 -Depth 32 -VoxelSize 5 -Seed 1").Single<Volume>();
         Assert.InRange((double)fill.History.Single().Parameters["Filled"]!, 0.04, 0.06);
-        var missing = _ps.Run("New-Phantom -Class ./nothing.pdb -Width 32 -Height 32 -Depth 16").SingleError();
+        var missing = Ps.Run("New-Phantom -Class ./nothing.pdb -Width 32 -Height 32 -Depth 16").SingleError();
         Assert.StartsWith(ErrorIds.PhantomClassUnknown, missing.FullyQualifiedErrorId);
     }
 }
