@@ -34,6 +34,7 @@
         'Export-TiltSeriesPreview'
         'Export-VolumePreview'
         'Measure-PickingAccuracy'
+        'Measure-Realism'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -427,7 +427,7 @@ public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSetting
     }
 
     /// <summary>Gram matrices F·Fᵀ/(H·W) per tilt, (n, C, C).</summary>
-    static Tensor Gram(Tensor features)
+    internal static Tensor Gram(Tensor features)
     {
         long n = features.shape[0], c = features.shape[1], hw = features.shape[2] * features.shape[3];
         // The views below would keep the whole activation alive until the batch ends: release them at once.

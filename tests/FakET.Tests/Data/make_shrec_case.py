@@ -25,11 +25,14 @@ for index in range(1, count + 1):
         c = np.clip(c, 0, [nx - 1, ny - 1, nz - 1])
     else:
         c = np.array([rng.integers(nx), rng.integers(ny), rng.integers(nz)])
-    d2 = (x - c[0]) ** 2 + (y - c[1]) ** 2 + (z - c[2]) ** 2
+    r = int(np.ceil(radius))
+    lo = np.maximum(c - r, 0); hi = np.minimum(c + r + 1, [nx, ny, nz])
+    d2 = (x[..., lo[0]:hi[0]] - c[0]) ** 2 + (y[:, lo[1]:hi[1]] - c[1]) ** 2 + (z[lo[2]:hi[2]] - c[2]) ** 2
     shape = d2 <= radius ** 2
     if name == 'vesicle':
         shape &= d2 >= (radius - 2) ** 2
-    occupancy[shape] = index  # later particles overwrite earlier ones where they overlap
+    box = occupancy[lo[2]:hi[2], lo[1]:hi[1], lo[0]:hi[0]]
+    box[shape] = index  # later particles overwrite earlier ones where they overlap
     particles.append((name, int(c[0]), int(c[1]), int(c[2]), radius))
 
 os.makedirs(out, exist_ok=True)
