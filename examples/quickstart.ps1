@@ -73,4 +73,11 @@ $tomogram | Export-ParticleList (Out 'particles.xml') -Format DeepFinderXml -For
 $noiseProfile | Export-NoiseProfile (Out 'noise_profile.json') -Force
 $simulated | Export-TiltSeriesPreview (Out 'simulated_montage.png') -Force
 $tomogram | Export-VolumePreview (Out 'tomogram_slices.png') -Plane XY, XZ -Force
+# Realism: FakET's four modalities against the reference (gaussian is the paper's BASELINE: an order-0 noise profile),
+# the style distance at every 10th tilt (the VGG-19 pass is the slow part); the table, and the picture realism.png.
+$gaussian = $clean | Add-TiltNoise -Profile (Measure-TiltNoise -Reference $reference -Clean $referenceClean -PolynomialOrder 0) -Seed ($Seed + 2)
+$realism = $noisy, $content, $gaussian, $simulated | Measure-Realism -Reference $reference -Name noisy, content, gaussian, faket `
+    -StyleEvery 10 -Seed $Seed -Path (Out 'realism.png') -Force -WarningAction SilentlyContinue
+Step "realism against the reference (0 = indistinguishable):"
+($realism | Format-Table | Out-String).TrimEnd()
 Step "wrote:     $([System.IO.Directory]::GetFiles($OutputDirectory).Count) files in $OutputDirectory"

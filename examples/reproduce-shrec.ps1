@@ -20,6 +20,11 @@
       model_N/{noiseless,noisy,content,gaussian,faket}_tomogram.mrc   their reconstructions at bin 2
     The noiseless series of the training models are written even when they are not in -Models, since the
     noise is measured on them. Every file's .json sidecar holds the history of the steps that made it.
+    -Picks scores a picker's output (a SHREC'21 text file, DeepFinder XML, CSV, RELION STAR or copick JSON, in model
+    -PicksModel's voxels; 9, the test model, by default) against that model's ground truth (particle_locations.txt and
+    occupancy_mask.mrc, or .mrc.gz, in its folder) as the published SHREC'21 evaluation does with --skip_vesicles, prints
+    the result and writes picks_score.json, picks_score_confusion.csv and picks_score_confusion.png; it does so first,
+    before the simulation.
     Seeds: model N's noise uses -Seed + 10·N + 1 (noisy), + 2 (content) and + 3 (gaussian); the style
     transfer's random weights (when no pretrained ones are installed, or with -Weights Random) use -Seed.
 .EXAMPLE
@@ -27,6 +32,9 @@
 .EXAMPLE
     faket examples/reproduce-shrec.ps1 -DataDirectory ~/shrec2021 -OutputDirectory out/shrec9 -Models 9 -TiltRange 25,35
     Only the test model, with the style transfer limited to tilts 25 to 35 (its tomogram then uses those tilts only).
+.EXAMPLE
+    faket examples/reproduce-shrec.ps1 -DataDirectory ~/shrec2021 -OutputDirectory out/shrec9 -Models 9 -Picks deepfinder_picks.txt
+    Scores deepfinder_picks.txt against model 9's ground truth, then simulates model 9.
 #>
 param(
     [Parameter(Mandatory)] [string] $DataDirectory,
@@ -39,7 +47,10 @@ param(
     # Pretrained or Random VGG-19 weights; by default the installed ones, else random with a warning.
     [ValidateSet('Pretrained', 'Random')] [string] $Weights,
     # Z size of the bin-2 tomograms; by default the binned width.
-    [int] $Thickness = 0
+    [int] $Thickness = 0,
+    # A picker's output to score against model -PicksModel's ground truth (SHREC text, DeepFinder XML, CSV, STAR, copick).
+    [string] $Picks,
+    [int] $PicksModel = 9
 )
 $ErrorActionPreference = 'Stop'
 $DataDirectory = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($DataDirectory)
@@ -60,6 +71,14 @@ function ModelOut([int] $n, [string] $name) {
     [System.IO.Path]::Combine($folder, $name)
 }
 function Measured([int] $n) { Import-TiltSeries -LiteralPath (ModelIn $n 'projections_unbinned.mrc') }
+
+# 0. Scoring a picker's output, when one is given: SHREC'21's figures (vesicles excluded), as the paper reports them.
+if ($Picks) {
+    $null = [System.IO.Directory]::CreateDirectory($OutputDirectory)
+    $score = Measure-PickingAccuracy -Predicted $Picks -Truth ([System.IO.Path]::Combine($DataDirectory, "model_$PicksModel")) `
+        -ExcludeClass vesicle -VoxelSize 10 -Path ([System.IO.Path]::Combine($OutputDirectory, 'picks_score.json')) -Force
+    "$(Elapsed)  picks: $score"
+}
 
 foreach ($n in $everyModel) {
     foreach ($file in 'grandmodel_unbinned.mrc', 'projections_unbinned.mrc') {
