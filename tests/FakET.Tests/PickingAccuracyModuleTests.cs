@@ -67,6 +67,19 @@ public class PickingAccuracyModuleTests : IDisposable
     }
 
     [Fact]
+    public void ATomogramIsTheTruthInItsOwnFrame()
+    {
+        // Binned by 2 and thinner than the sample: the tomogram's labels (centres and instance mask) are in its frame,
+        // so its own particle list scores perfectly against it.
+        var r = _ps.Run("$t = New-Phantom small, medium -Count 5, 3 -Width 64 -Height 64 -Depth 40 -Seed 2 | New-TiltSeries -TiltStep 10 | New-Tomogram -Bin 2 -Thickness 24; " +
+                        "$t | Export-ParticleList picks.csv; Import-ParticleList picks.csv | Measure-PickingAccuracy -Truth $t");
+        Assert.Empty(r.Errors);
+        var result = r.Single<PickingAccuracy>();
+        Assert.Equal((8, 0, 0, 1.0), (result.Localization.TruePositives, result.Localization.FalsePositives, result.Localization.FalseNegatives, result.Classification.F1Macro));
+        Assert.Equal(20, result.VoxelSize);
+    }
+
+    [Fact]
     public void AFileThatDoesNotParseIsANamedErrorWithItsLineAndNothingIsScored()
     {
         File.WriteAllLines(_dir.File("bad.txt"), new[] { "1BXN 1 2 3", "3QM1 4 five 6" });
