@@ -297,7 +297,10 @@ public static class Realism
             var result = new double[items.Count];
             // Every tensor made here (Gram matrices, views, differences) goes when the scope ends.
             using var scope = NewDisposeScope();
-            var groups = items.Select((t, n) => (t, n)).GroupBy(x => (x.t.Series.Height, x.t.Series.Width)).ToList();
+            // A tilt identical to the reference's, scaled alike, has the same Gram matrices: exactly 0, whatever the batch.
+            var same = items.Select(t => t.Series.Height == _reference.Height && t.Series.Width == _reference.Width &&
+                Range(t.Series) == Range(_reference) && t.Series.Section(t.Tilt).AsSpan().SequenceEqual(_reference.Section(referenceTilt))).ToArray();
+            var groups = items.Select((t, n) => (t, n)).Where(x => !same[x.n]).GroupBy(x => (x.t.Series.Height, x.t.Series.Width)).ToList();
             Tensor[]? referenceGrams = null;
             foreach (var group in groups)
             {
