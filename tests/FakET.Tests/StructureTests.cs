@@ -120,6 +120,9 @@ public class StructureTests
                            "ATOM      4 HG21 THR A   4       3.000   0.000   0.000  1.00 10.00\n" +
                            "ATOM      5  D   HOH A   5       4.000   0.000   0.000  1.00 10.00           D\n";
         Assert.Equal(new[] { "Fe", "Ca", "C", "H" }, Read(noElement).Atoms.Select(a => a.Symbol));
+        // Before format 3, columns 73–80 held the ID code and a line number, which is no element.
+        string old = "ATOM      1  CA  PRO A   1      12.941  39.418   6.575  1.00 31.00      1HPV 187\n";
+        Assert.Equal("C", Read(old).Atoms.Single().Symbol);
         Assert.Equal("H", Read(noElement, options: new StructureReadOptions(KeepWater: true)).Atoms[^1].Symbol); // deuterium
     }
 

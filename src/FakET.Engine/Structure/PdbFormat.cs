@@ -114,7 +114,8 @@ internal static class PdbFormat
         var name = Columns(line, 13, 16);
         var symbol = Columns(line, 77, 78).Trim();
         int element;
-        if (!symbol.IsEmpty)
+        // Before format 3 (1996), columns 73–80 held the entry's ID code and the line number: no element there.
+        if (!symbol.IsEmpty && IsLetters(symbol))
         {
             element = Elements.Parse(symbol);
             if (element == 0) throw UnknownElement(file, number, symbol.ToString());
@@ -144,6 +145,13 @@ internal static class PdbFormat
         if (first == ' ' || char.IsDigit(first)) return char.IsLetter(second) ? Elements.Parse(name.Slice(1, 1)) : 0;
         if (hetero && char.IsLetter(second) && Elements.Parse(name[..2]) is var two and > 0) return two;
         return char.IsLetter(first) ? Elements.Parse(name[..1]) : 0;
+    }
+
+    static bool IsLetters(ReadOnlySpan<char> text)
+    {
+        foreach (char c in text)
+            if (!char.IsAsciiLetter(c)) return false;
+        return true;
     }
 
     /// <summary>Columns <paramref name="from"/> to <paramref name="to"/> (1-based, inclusive) of a line, cut where it ends.</summary>

@@ -18,16 +18,19 @@ internal sealed class GaussianAtoms
     public GaussianAtoms(int count, int perAtom)
         : this(new double[count], new double[count], new double[count], new double[count * perAtom], new double[count * perAtom], perAtom) { }
 
-    GaussianAtoms(double[] x, double[] y, double[] z, double[] amplitude, double[] width, int perAtom, double[]? reach = null)
+    GaussianAtoms(double[] x, double[] y, double[] z, double[] amplitude, double[] width, int perAtom, double[]? reach = null, double[]? slope = null)
     {
         (X, Y, Z, Amplitude, Width, PerAtom) = (x, y, z, amplitude, width, perAtom);
-        _reach = reach;
+        (_reach, _slope) = (reach, slope);
     }
 
-    double[]? _reach;
+    double[]? _reach, _slope;
 
     /// <summary>Each atom's <see cref="PotentialKernel.HalfWidth"/>, computed once the amplitudes and widths are set.</summary>
     public double[] Reach => _reach ??= Enumerable.Range(0, Count).Select(n => PotentialKernel.HalfWidth(this, n)).ToArray();
+
+    /// <summary>Each Gaussian's s = 2π/√width, the scale of its erf's argument, computed once.</summary>
+    public double[] Slope => _slope ??= Width.Select(w => 2 * Math.PI / Math.Sqrt(w)).ToArray();
 
     public int Count => X.Length;
     public int PerAtom { get; }
@@ -40,7 +43,7 @@ internal sealed class GaussianAtoms
     public double[] Width { get; }
 
     /// <summary>The same Gaussians at other positions (the arrays are taken, not copied).</summary>
-    public GaussianAtoms At(double[] x, double[] y, double[] z) => new(x, y, z, Amplitude, Width, PerAtom, Reach);
+    public GaussianAtoms At(double[] x, double[] y, double[] z) => new(x, y, z, Amplitude, Width, PerAtom, Reach, Slope);
 }
 
 /// <summary>
@@ -76,6 +79,7 @@ internal static class PotentialKernel
         // Slabs several per thread, so that uneven slabs balance; at least 8 sections, so that an atom rarely spans many.
         int slab = threads == 1 ? nz : Math.Max(8, (nz + 4 * threads - 1) / (4 * threads));
         var reach = atoms.Reach;
+        _ = atoms.Slope; // computed once, before the threads share it
         int slabs = (nz + slab - 1) / slab;
         var members = new List<int>[slabs];
         for (int s = 0; s < slabs; s++) members[s] = new List<int>();
@@ -131,11 +135,16 @@ internal static class PotentialKernel
     }
 
     /// <summary>Fills <paramref name="profile"/>[0 … hi − lo] with ½[erf(s(b₊ − c)) − erf(s(b₋ − c))] for voxels lo … hi,
-    /// times <paramref name="scale"/>.</summary>
+    /// times <paramref name="scale"/>. A face <see cref="Reach"/>/s or farther from the centre counts as ±1, as the window
+    /// does (the window's own outer faces are such), which spares most erf evaluations on coarse grids.</summary>
     static void Profile(Span<double> profile, double[] boundary, int lo, int hi, double centre, double origin, double voxel, double s, double scale)
     {
         int n = hi - lo + 1;
-        for (int j = 0; j <= n; j++) boundary[j] = Erf.Of(s * (origin + (lo + j - 0.5) * voxel - centre));
+        for (int j = 0; j <= n; j++)
+        {
+            double a = s * (origin + (lo + j - 0.5) * voxel - centre);
+            boundary[j] = a <= -Reach ? -1 : a >= Reach ? 1 : Erf.Of(a);
+        }
         double half = 0.5 * scale;
         for (int j = 0; j < n; j++) profile[j] = half * (boundary[j + 1] - boundary[j]);
     }
@@ -143,6 +152,7 @@ internal static class PotentialKernel
     static void AddAtom(float[][] sections, VoxelGrid grid, GaussianAtoms atoms, int n, int z0, int z1, Scratch scratch)
     {
         double half = atoms.Reach[n], h = grid.Voxel;
+        var slope = atoms.Slope;
         var (xlo, xhi) = Window(atoms.X[n], half, grid.Origin.X, h, grid.Size.X);
         var (ylo, yhi) = Window(atoms.Y[n], half, grid.Origin.Y, h, grid.Size.Y);
         var (zlo, zhi) = Window(atoms.Z[n], half, grid.Origin.Z, h, grid.Size.Z);
@@ -157,7 +167,7 @@ internal static class PotentialKernel
         {
             double amplitude = atoms.Amplitude[n * per + g];
             if (amplitude == 0) continue;
-            double s = 2 * Math.PI / Math.Sqrt(atoms.Width[n * per + g]);
+            double s = slope[n * per + g];
             var px = scratch.X[g];
             Profile(scratch.Line, scratch.Boundary, xlo, xhi, atoms.X[n], grid.Origin.X, h, s, 1);
             for (int j = 0; j < nx; j++) px[j] = (float)scratch.Line[j];
