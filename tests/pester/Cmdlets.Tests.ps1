@@ -146,10 +146,12 @@ Describe 'Export-TiltSeries, Export-Volume and the other writers' {
 Import-Module $env:FAKET_MANIFEST
 $sample = New-Phantom -Width 24 -Height 24 -Depth 12 -VoxelSize 20 -Class small -Count 1 -Seed 1
 $series = $sample | New-TiltSeries -TiltRange -30, 30 -TiltStep 30
+$profile = Measure-TiltNoise -Reference ($series | Invoke-MicroscopeSimulation -Seed 1) -Clean $series
 $writes = @{ 'Export-TiltSeries' = $series; 'Export-Volume' = $sample; 'Export-ParticleList' = $sample; 'Export-LabelMask' = $sample
-             'Export-TiltSeriesPreview' = $series; 'Export-VolumePreview' = $sample }
+             'Export-TiltSeriesPreview' = $series; 'Export-VolumePreview' = $sample; 'Export-NoiseProfile' = $profile }
+$extension = @{ 'Export-TiltSeriesPreview' = '.png'; 'Export-VolumePreview' = '.png'; 'Export-ParticleList' = '.csv'; 'Export-NoiseProfile' = '.json' }
 foreach ($name in $writes.Keys) {
-    $file = $name + ($name -like '*Preview' ? '.png' : $name -eq 'Export-ParticleList' ? '.csv' : '.mrc')
+    $file = $name + ($extension[$name] ?? '.mrc')
     try { $writes[$name] | & $name $file -Confirm; "$name wrote without asking" } catch { "$name asked: $($_.FullyQualifiedErrorId)" }
     if (Test-Path $file) { "$name wrote $file" }
     $writes[$name] | & $name "confirmed-$file" -Confirm:$false
@@ -159,7 +161,7 @@ foreach ($name in $writes.Keys) {
         $env:FAKET_MANIFEST = $Manifest
         $pwsh = [Environment]::ProcessPath -match 'dotnet(\.exe)?$' ? @([Environment]::ProcessPath, (Join-Path $PSHOME pwsh.dll)) : @([Environment]::ProcessPath)
         $lines = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script 2>&1
-        $lines | Should -HaveCount 6 -Because ($lines -join "`n")
+        $lines | Should -HaveCount 7 -Because ($lines -join "`n")
         $lines | ForEach-Object { $_ | Should -Match '^Export-\w+ asked: InvalidOperation,FakET' }
     }
 }
