@@ -109,3 +109,13 @@ Describe 'ConvertTo-Json' {
         ($small.Clean | ConvertTo-Json -Depth 2 -WarningAction SilentlyContinue | ConvertFrom-Json).Shape | Should -Be @(7, 32, 32)
     }
 }
+
+Describe 'Atomic models' {
+    It 'show as one line, and Format-List shows a few properties, not the atoms' {
+        $structure = Import-Structure ([IO.Path]::Combine($Data, 'potential_case_c.pdb'))
+        @(($structure | Out-String -Width 200) -split "`r?`n" | Where-Object { $_.Trim() }) | Should -Be @($structure.ToString())
+        $text = $structure | Format-List | Out-String -Width 200
+        $text | Should -Match '(?m)^AtomCount\s+: 800'
+        $text | Should -Not -Match '(?m)^Atoms'
+    }
+}
