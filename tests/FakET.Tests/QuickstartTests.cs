@@ -18,6 +18,10 @@ public class QuickstartTests
             Path.Combine(Repo.Root, "examples", "quickstart.ps1"), "-OutputDirectory", output, "-Size", "64", "-Depth", "32", "-VoxelSize", "20", "-TiltStep", "10");
         Assert.True(exit == 0, stderr);
         Assert.Contains("Install-StyleModel", stderr); // random weights: the warning names the way out
+        // Redirected, as in a batch job: the steps and the warning, no progress ticks (short stages print none at all).
+        var lines = (stdout + stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length < 40, $"{lines.Length} lines:\n{stdout}\n{stderr}");
+        Assert.DoesNotContain(lines, l => l.Contains(" of ") && (l.Contains("tilt") || l.Contains("section")));
 
         // The simulated series: 13 tilts from −60° to +60°, made by every stage in order.
         var simulated = StackFiles.ReadTiltSeries(Path.Combine(output, "simulated.mrc"));
