@@ -54,6 +54,23 @@ public class HostTests
     }
 
     [Fact]
+    public void OnATerminalProgressIsOneLineRedrawnInPlaceAndClearedBeforeOutput()
+    {
+        using var dir = new TempDir();
+        File.Copy(Repo.Data("volume.mrc"), dir.File("v.mrc"));
+        // util-linux's script gives faket a terminal (a pseudo-terminal) for its standard output and error.
+        string command = $"dotnet '{Repo.HostDll}' -Command 'Import-Volume v.mrc | ForEach-Object Depth'";
+        var (exit, stdout, stderr) = ExternalProgram.Run("script", new[] { "-qec", command, "/dev/null" }, dir.Path,
+            new Dictionary<string, string> { ["TERM"] = "xterm" });
+        Assert.True(exit == 0, stdout + stderr);
+        const string redraw = "\r\x1b[2K";
+        // The cmdlet's activity, drawn over itself, then cleared before the output is written.
+        Assert.Contains(redraw + "Import-Volume", stdout);
+        Assert.Contains(redraw + "64", stdout);
+        Assert.DoesNotContain("\n", stdout[..stdout.IndexOf(redraw + "64", StringComparison.Ordinal)]);
+    }
+
+    [Fact]
     public void AScriptsExitStatusIsFaketsAsWithPwshFile()
     {
         using var dir = new TempDir();
