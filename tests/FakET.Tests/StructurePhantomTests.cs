@@ -198,4 +198,42 @@ public class StructurePhantomTests
                 }
         return (sx / sw, sy / sw, sz / sw);
     }
+
+    [Fact]
+    public void AVesicleIsABilayerWhoseTwoLeafletsStandFortyAngstromsApart()
+    {
+        // A sample of atomic models (none placed) with one vesicle in ice, at 2 Å per voxel.
+        var spec = new PhantomSpec { Depth = 120, Height = 120, Width = 120, VoxelSize = 2, Membranes = 1, MembraneRadiusMin = 70, MembraneRadiusMax = 70, IceDensity = 0.57, Seed = 1 };
+        var volume = Build(spec, new ParticleClass(Lysozyme, 0));
+        var labels = volume.Labels!;
+        Assert.Equal(new[] { "1DPX", "vesicle" }, labels.ClassNames);
+        Assert.Empty(labels.Particles!);
+        // Its centre: the mean of its (hollow, spherical) mask.
+        double cx = 0, cy = 0, cz = 0;
+        long n = 0;
+        for (int z = 0; z < 120; z++)
+            for (int i = 0; i < 120 * 120; i++)
+                if (labels.ClassMask![z][i] == 2) { cx += i % 120; cy += i / 120; cz += z; n++; }
+        (cx, cy, cz) = (cx / n, cy / n, cz / n);
+        // The radial profile in 2 Å shells: two maxima (the headgroups, 8.70 V) 40 Å apart about the mid radius,
+        // the hydrocarbon core (6.23 V) between them above the ice (4.59 V) outside.
+        var sum = new double[80];
+        var count = new int[80];
+        for (int z = 0; z < 120; z++)
+            for (int y = 0; y < 120; y++)
+                for (int x = 0; x < 120; x++)
+                {
+                    int r = (int)Math.Round(2 * Math.Sqrt((x - cx) * (x - cx) + (y - cy) * (y - cy) + (z - cz) * (z - cz)) / 2);
+                    if (r >= 80) continue;
+                    sum[r] += volume.Section(z)[y * 120 + x];
+                    count[r]++;
+                }
+        double At(double radius) => sum[(int)(radius / 2)] / count[(int)(radius / 2)];
+        Assert.Equal(Materials.LipidHeadPotential, At(70 - 20), 0.6);
+        Assert.Equal(Materials.LipidHeadPotential, At(70 + 20), 0.6);
+        Assert.Equal(Materials.LipidCorePotential, At(70), 0.3);
+        Assert.Equal(0.57 * Materials.ProteinPotential, At(70 - 40), 0.05);
+        Assert.Equal(0.57 * Materials.ProteinPotential, At(70 + 40), 0.05);
+        Assert.True(At(70 - 20) > At(70) + 1 && At(70 + 20) > At(70) + 1);
+    }
 }

@@ -29,7 +29,7 @@ public abstract class ParticleShape
     };
 
     /// <summary>Density from an approximate signed distance f (Å, negative inside): a linear ramp one edge wide.</summary>
-    protected static (double Density, bool Inside) FromDistance(double f, double edge) =>
+    protected internal static (double Density, bool Inside) FromDistance(double f, double edge) =>
         (Math.Clamp(0.5 - f / edge, 0, 1), f <= 0);
 
     /// <summary>"small": an ellipsoid of semi-axes 45 × 30 × 24 Å (about 90 Å long, a small complex).</summary>

@@ -14,7 +14,6 @@ namespace FakET.Phantom;
 public sealed class PhantomBuilder : Stage<IReadOnlyList<ParticleClass>, PhantomSpec, Volume>
 {
     public override string Step => Steps.NewPhantom;
-    public const double LipidDensity = 0.9;
     public const double GoldDensity = 5.0;
     /// <summary>Above this fraction of the slab's volume, the requested objects cannot be placed at random.</summary>
     public const double PackingLimit = 0.5;
@@ -51,19 +50,25 @@ public sealed class PhantomBuilder : Stage<IReadOnlyList<ParticleClass>, Phantom
 
         var names = classes.Select(c => c.DisplayName).ToList();
         int membraneClass = 0, fiducialClass = 0;
-        if (spec.Membranes > 0) { names.Add("membrane"); membraneClass = names.Count; }
+        // Vesicles are "vesicle", as SHREC'21 names them, in samples of atomic models; samples of shapes only keep the
+        // name their label files have always had.
+        if (spec.Membranes > 0) { names.Add(volts ? "vesicle" : "membrane"); membraneClass = names.Count; }
         if (spec.Fiducials > 0) { names.Add("fiducial"); fiducialClass = names.Count; }
 
         var random = new Random(spec.Seed);
         var items = new List<Item>();
+        double perVolt = volts ? 1 : 1 / Materials.ProteinPotential;
+        double bilayer = spec.MembraneThickness + BilayerTemplate.HeadThickness;
         for (int m = 0; m < spec.Membranes; m++)
         {
-            double rMax = Math.Min(spec.MembraneRadiusMax, (thickness - 1) * voxel / 2 - spec.MembraneThickness / 2 - voxel);
+            double rMax = Math.Min(spec.MembraneRadiusMax, (thickness - 1) * voxel / 2 - bilayer / 2 - voxel);
             if (rMax < spec.MembraneRadiusMin)
                 throw new FakETException(ErrorIds.PhantomObjectTooLarge, FailureKind.InvalidArgument,
                     $"A membrane of radius {Number(spec.MembraneRadiusMin)} Å does not fit in a slab of {thickness} voxels ({Number(thickness * voxel)} Å): make the slab thicker or -MembraneRadius smaller.");
             double radius = spec.MembraneRadiusMin + random.NextDouble() * (rMax - spec.MembraneRadiusMin);
-            items.Add(new Item(Kind.Membrane, membraneClass, new ShapeTemplate(new Shell(radius, spec.MembraneThickness), voxel), LipidDensity * scale));
+            var template = new BilayerTemplate(radius, spec.MembraneThickness, voxel, Materials.LipidHeadPotential * perVolt,
+                Materials.LipidCorePotential * perVolt, ice);
+            items.Add(new Item(Kind.Membrane, membraneClass, template, 1));
         }
         var fiducial = new ShapeTemplate(new Sphere(spec.FiducialRadius), voxel);
         for (int f = 0; f < spec.Fiducials; f++) items.Add(new Item(Kind.Fiducial, fiducialClass, fiducial, volts ? Materials.GoldPotential : GoldDensity));
@@ -192,6 +197,7 @@ public sealed class PhantomBuilder : Stage<IReadOnlyList<ParticleClass>, Phantom
         double MaskRadius(ParticleTemplate template) => template switch
         {
             StructureTemplate structure => structure.MaskRadius + spec.VoxelSize,
+            BilayerTemplate bilayer => bilayer.MidRadius + bilayer.Thickness / 2 + 1,
             _ => template.Radius,
         };
     }
@@ -201,8 +207,8 @@ public sealed class PhantomBuilder : Stage<IReadOnlyList<ParticleClass>, Phantom
     {
         double voxel3 = Math.Pow(spec.VoxelSize, 3), total = 0;
         foreach (var item in items)
-            total += item.Template is ShapeTemplate { Shape: Shell shell }
-                ? 4 * Math.PI * shell.MidRadius * shell.MidRadius * shell.Thickness / voxel3
+            total += item.Template is BilayerTemplate bilayer
+                ? 4 * Math.PI * bilayer.MidRadius * bilayer.MidRadius * bilayer.Thickness / voxel3
                 : item.Template.MaskVoxels;
         double slab = (double)thickness * spec.Height * spec.Width;
         if (total > PackingLimit * slab)

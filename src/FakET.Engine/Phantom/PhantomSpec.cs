@@ -35,6 +35,7 @@ public sealed record PhantomSpec : StageOptions
     public int Membranes { get; init; }
     public double MembraneRadiusMin { get; init; } = 250;
     public double MembraneRadiusMax { get; init; } = 500;
+    /// <summary>Distance between the centres of a bilayer's two headgroup leaflets (Å); each leaflet is 10 Å thick.</summary>
     public double MembraneThickness { get; init; } = 40;
     /// <summary>Gold beads: solid spheres, labelled and listed as a class.</summary>
     public int Fiducials { get; init; }
