@@ -2,7 +2,9 @@
 .SYNOPSIS
     The whole FakET simulation on an embedded default: labelled, simulated tomograms from nothing outside.
 .DESCRIPTION
-    1. A synthetic specimen with labels (New-Phantom) and its clean tilt series (New-TiltSeries).
+    1. A specimen with labels (New-Phantom) made of real molecules, the atomic models shipped with the module
+       (1HEL, lysozyme; 1TII, an AB5 toxin; 3O21, a GluA3 domain tetramer) as their potentials in volts, in
+       vitreous ice, and its clean tilt series (New-TiltSeries).
     2. A measured-like reference: a second specimen through the physics-lite microscope
        (Invoke-MicroscopeSimulation; not part of FakET, it stands in for a real tilt series).
     3. FakET's noise model measured on that reference against its clean projections (Measure-TiltNoise),
@@ -37,7 +39,7 @@ function Step([string] $text) { '{0,6:F1} s  {1}' -f $clock.Elapsed.TotalSeconds
 
 $angles = @{ TiltRange = -60, 60; TiltStep = $TiltStep }
 $specimen = @{ Width = $Size; Height = $Size; Depth = $Depth; VoxelSize = $VoxelSize; SlabThickness = [int]($Depth * 0.75)
-               Class = 'small', 'medium', 'large'; Count = 10, 5, 2; IceDensity = 0.3 }
+               Class = '1HEL', '1TII', '3O21'; Count = 10, 5, 2; IceDensity = 0.57 }   # shipped atomic models, vitreous ice
 
 # 1. The sample to simulate, with its ground truth, and its clean projections.
 $sample = New-Phantom @specimen -Seed $Seed

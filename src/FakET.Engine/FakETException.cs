@@ -68,6 +68,7 @@ public static class ErrorIds
     public const string StructureNoAtoms = "StructureNoAtoms";
     public const string StructureModelNotFound = "StructureModelNotFound";
     public const string StructureAssemblyNotFound = "StructureAssemblyNotFound";
+    public const string StructureNotShipped = "StructureNotShipped";
     public const string PotentialInvalid = "PotentialInvalidParameter";
     // Reconstruction
     public const string ReconstructionBinTooLarge = "ReconstructionBinTooLarge";

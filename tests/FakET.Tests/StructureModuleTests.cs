@@ -54,4 +54,16 @@ public class StructureModuleTests : StructureSession
         var missing = Ps.Run("New-Phantom -Class ./nothing.pdb -Width 32 -Height 32 -Depth 16").SingleError();
         Assert.StartsWith(ErrorIds.PhantomClassUnknown, missing.FullyQualifiedErrorId);
     }
+
+    [Fact]
+    public void TheModuleShipsAtomicModelsThatNeedNothingFromOutside()
+    {
+        var r = Ps.Run("Import-Structure -Name * | ForEach-Object { $_.Id + ' ' + $_.AtomCount }");
+        Assert.Empty(r.Errors);
+        Assert.Equal(new object[] { "1HEL 1001", "1TII 5469", "3O21 12215" }, r.Output.Select(o => o.BaseObject));
+        Assert.StartsWith(ErrorIds.StructureNotShipped, Ps.Run("Import-Structure -Name 9XYZ").SingleError().FullyQualifiedErrorId);
+        var sample = Ps.Run("New-Phantom -Class 1hel, 1TII -Count 3, 1 -Width 64 -Height 64 -Depth 32 -Seed 1").Single<Volume>();
+        Assert.Equal(new[] { "1HEL", "1TII" }, sample.Labels!.ClassNames);
+        Assert.Equal(4, sample.Labels.Particles!.Count);
+    }
 }

@@ -10,12 +10,19 @@ namespace FakET.PowerShell.Cmdlets;
 /// <para type="description">A file that does not parse is the error StructureParseError, an element outside the table is StructureUnknownElement, and both name the file and the line; a file without atoms is StructureNoAtoms, a model or assembly the file lacks StructureModelNotFound or StructureAssemblyNotFound. These are non-terminating: the other files are still read.</para>
 /// <example><code>$ribosome = Import-Structure ./6zu5.cif.gz</code><para>Reads a compressed mmCIF entry.</para></example>
 /// <example><code>Import-Structure ./1abc.cif -Assembly 1 | ConvertTo-Potential -VoxelSize 2 | Export-Volume ./1abc.mrc</code><para>Builds biological assembly 1 and writes its electrostatic potential at 2 Å.</para></example>
+/// <para type="description">-Name reads the atomic models shipped with the module instead of files (wwPDB entries, gzipped inside it: 1HEL, lysozyme, 13 kDa; 1TII, an AB5 toxin, 73 kDa; 3O21, a GluA3 domain tetramer, 161 kDa); wildcards are allowed, so -Name * reads them all.</para>
 /// <example><code>Import-Structure ./models/*.pdb -Model 2 -KeepWater</code><para>Reads the second model of every PDB file in a folder, waters included.</para></example>
+/// <example><code>Import-Structure -Name *</code><para>Reads the atomic models shipped with the module.</para></example>
 /// </summary>
 [Cmdlet(VerbsData.Import, "Structure", DefaultParameterSetName = "Path")]
 [OutputType(typeof(Structure))]
 public sealed class ImportStructureCommand : FileReaderCommand
 {
+    /// <summary><para type="description">IDs of atomic models shipped with the module (1HEL, 1TII, 3O21), read instead of files; wildcards are allowed.</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Name")]
+    [SupportsWildcards]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
     /// <summary><para type="description">The biological assembly to build, by its id (e.g. 1); by default the deposited coordinates.</para></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -32,6 +39,17 @@ public sealed class ImportStructureCommand : FileReaderCommand
     protected override void ProcessRecord()
     {
         var options = new StructureReadOptions(MyInvocation.BoundParameters.ContainsKey(nameof(Model)) ? Model : null, Assembly, KeepWater);
+        if (ParameterSetName == "Name")
+        {
+            foreach (var pattern in Name)
+            {
+                var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase);
+                var names = StructureLibrary.Names.Where(n => wildcard.IsMatch(n)).ToList();
+                if (names.Count == 0) names.Add(pattern); // not shipped: the engine's error names the ones that are
+                foreach (var name in names) TryRun(() => WriteObject(StructureLibrary.Read(name, options)), name);
+            }
+            return;
+        }
         foreach (var file in InputFiles())
             TryRun(() => WriteObject(StructureFile.Read(file, options, Cancel)), file);
     }
