@@ -19,6 +19,12 @@ sealed class Shell : IDisposable
     public Shell(string module, Interrupt interrupt)
     {
         _interrupt = interrupt;
+        // The module's folder goes on the module path, so the runspaces that ForEach-Object -Parallel opens, which
+        // start without the module, load FakET on first use as they would an installed module.
+        string? modules = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(module)));
+        string? path = Environment.GetEnvironmentVariable("PSModulePath");
+        if (modules is not null)
+            Environment.SetEnvironmentVariable("PSModulePath", string.IsNullOrEmpty(path) ? modules : modules + Path.PathSeparator + path);
         var state = InitialSessionState.CreateDefault2();
         state.ImportPSModule(module);
         _runspace = RunspaceFactory.CreateRunspace(_host, state);

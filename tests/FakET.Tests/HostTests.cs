@@ -24,8 +24,10 @@ public class HostTests
             "'SORTED=' + (($volumes | Sort-Object Depth -Descending | ForEach-Object Depth) -join ','); " +
             "'JSON=' + ($volumes[0] | Select-Object Depth, Height, Width | ConvertTo-Json -Compress); " +
             "'YEAR=' + (Get-Date -Format yyyy); " +
-            // Each parallel runspace is a fresh session: it imports the module, as examples/batch.ps1 does.
-            "'PARALLEL=' + ((1..2 | ForEach-Object -Parallel { Import-Module $using:manifest; (New-Phantom -Class small -Count $_ -Width 32 -Height 32 -Depth 16 -Seed $_).Labels.Particles.Count } -ThrottleLimit 2 | Sort-Object) -join ',')";
+            // Each parallel runspace is a fresh session: it imports the module, as examples/batch.ps1 does, or loads it
+            // on first use from the module path, where faket puts the module's folder.
+            "'PARALLEL=' + ((1..2 | ForEach-Object -Parallel { Import-Module $using:manifest; (New-Phantom -Class small -Count $_ -Width 32 -Height 32 -Depth 16 -Seed $_).Labels.Particles.Count } -ThrottleLimit 2 | Sort-Object) -join ','); " +
+            "'AUTOLOADED=' + ((3..4 | ForEach-Object -Parallel { (New-Phantom -Class small -Count $_ -Width 32 -Height 32 -Depth 16 -Seed $_).Labels.Particles.Count } -ThrottleLimit 2 | Sort-Object) -join ',')";
         var (exit, stdout, stderr) = RunHost(dir.Path, null, "-Command", "$manifest = '" + Repo.ModuleManifest + "'; " + script);
         Assert.True(exit == 0, stderr + stdout);
         Assert.Contains("COUNT=" + (3 + 64), stdout);
@@ -33,6 +35,7 @@ public class HostTests
         Assert.Contains("JSON={\"Depth\":3,\"Height\":5,\"Width\":4}", stdout);
         Assert.Contains("YEAR=" + DateTime.Now.Year, stdout);
         Assert.Contains("PARALLEL=1,2", stdout);
+        Assert.Contains("AUTOLOADED=3,4", stdout);
         // Redirected, as in a batch job: no progress at all for quick stages.
         Assert.Equal("", stderr);
     }
