@@ -61,7 +61,9 @@ public class NativeMemoryTests
         ps.Run("Remove-Module FakET; $styled = $null; $c = $null");
         long after = NativeInUse();
 
-        Assert.True(Math.Abs(after - before) <= 0.10 * before,
+        // What was taken must be given back: at most 10 % more than before (less is fine: the warm-up's caches may
+        // be trimmed meanwhile).
+        Assert.True(after <= 1.10 * before,
             $"native memory in use was {before / 1e6:F1} MB before the style transfer and {after / 1e6:F1} MB after it and Remove-Module");
         // The session goes on, and the module imports again.
         var again = ps.Run($"Import-Module '{Repo.ModuleManifest}'; (Get-Command -Module FakET).Count");
