@@ -234,4 +234,27 @@ public class StructureTests
             Assert.True(e is FakETException, $"{bytes.Length} random bytes: {e?.GetType().Name ?? "read as a structure"}");
         }
     }
+
+    [Theory]
+    [InlineData("potential_case_c.cif")]
+    [InlineData("potential_case_c.pdb")]
+    public void CutOrCorruptedFilesReadOrFailWithANamedErrorNeverACrash(string name)
+    {
+        string text = File.ReadAllText(Repo.Data(name));
+        var random = new Random(name.Length);
+        string[] junk = { "'", "\"", ";", "#", "loop_", "_atom_site.id", "data_", "?", ".", "x", "\n", "(", ")", "-", "1e400", "NaN", "Q" };
+        for (int trial = 0; trial < 300; trial++)
+        {
+            var chars = text.ToCharArray().ToList();
+            if (trial % 3 == 0) chars = chars.Take(random.Next(chars.Count)).ToList(); // cut anywhere
+            for (int k = 0; k < 1 + trial % 5; k++)
+            {
+                int at = random.Next(chars.Count + 1);
+                if (random.Next(2) == 0 && at < chars.Count) chars.RemoveAt(at);
+                else chars.InsertRange(at, junk[random.Next(junk.Length)]);
+            }
+            var e = Record.Exception(() => Read(new string(chars.ToArray()), name));
+            Assert.True(e is null or FakETException, $"trial {trial}: {e}");
+        }
+    }
 }
