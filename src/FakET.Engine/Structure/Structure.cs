@@ -68,7 +68,8 @@ public sealed class Structure
     /// <summary>The entry's ID: the class name a sample gives its particles.</summary>
     public string Id { get; }
     /// <summary>The atoms, in file order (assembly copies one after another).</summary>
-    public IReadOnlyList<Atom> Atoms => _atoms;
+    public IReadOnlyList<Atom> Atoms => _readOnly ??= Array.AsReadOnly(_atoms);
+    System.Collections.ObjectModel.ReadOnlyCollection<Atom>? _readOnly;
     /// <summary>Chain names (for an assembly, a copy's chains are named chain-operator, e.g. A-2).</summary>
     public IReadOnlyList<string> Chains { get; }
     /// <summary>The file it was read from, or null.</summary>
