@@ -10,7 +10,7 @@ the cube of edge VOXEL Å centred at (OX, OY, OZ) + (k, j, i)·VOXEL, times h²/
 periodic over the unit cell, so the cell is the box plus a margin on every side (no atom wraps into the box). It
 prints the map's sum times the voxel volume and 47.878·Σ occupancy·Σaᵢ, the integral it should equal.
 
-potential_case_c.mrc, .cif and .pdb are ../shared/reference/case-c-potential's expected.mrc, model.cif and model.pdb
+potential_case_c.mrc, .cif and .pdb are the shared reference case c-potential's expected.mrc, model.cif and model.pdb
 (800 random atoms of C, N, O, S, P, Fe, Mg; a 40³ grid of 2 Å from the origin). This script remakes that map with
     potential_gemmi.py potential_case_c.cif remade.mrc 2 40 40 40 0 0 0 8
 to a relative L2 difference of 3.5e-7. The Process tier runs it on random structures the tests write.
