@@ -83,7 +83,6 @@ public static class ErrorIds
     public const string NoiseTiltCountMismatch = "NoiseTiltCountMismatch";
     public const string NoisePolynomialOrderInvalid = "NoisePolynomialOrderInvalid";
     public const string NoiseConstantTilt = "NoiseConstantTilt";
-    public const string NoiseNonFiniteData = "NoiseNonFiniteData";
     public const string NoiseScaleInvalid = "NoiseScaleInvalid";
     public const string NoiseProfileInvalid = "NoiseProfileInvalid";
     // Microscope: Invoke-MicroscopeSimulation
@@ -118,4 +117,10 @@ public static class ErrorIds
     public const string PreviewTiltOutOfRange = "PreviewTiltOutOfRange";
     public const string PreviewSliceOutOfRange = "PreviewSliceOutOfRange";
     public const string PreviewParameterInvalid = "PreviewParameterInvalid";
+    // Bad input (issue 19): one id for NaN/Inf anywhere, limits on counts, names that break a file format
+    public const string NonFiniteData = "NonFiniteData";
+    public const string TiltCountTooLarge = "TiltCountTooLarge";
+    public const string ParticleListTomogramNameInvalid = "ParticleListTomogramNameInvalid";
+    public const string SafeTensorsWeightsInvalid = "SafeTensorsWeightsInvalid";
+    public const string StyleModelUriInvalid = "StyleModelUriInvalid";
 }

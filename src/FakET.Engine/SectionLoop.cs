@@ -20,7 +20,7 @@ public static class SectionLoop
         int maxThreads = 0)
     {
         if (count <= 0) return;
-        int threads = maxThreads > 0 ? maxThreads : Environment.ProcessorCount;
+        int threads = maxThreads > 0 ? Math.Min(maxThreads, Environment.ProcessorCount) : Environment.ProcessorCount;
         if (threads == 1 || count == 1)
         {
             for (int i = 0; i < count; i++)

@@ -50,7 +50,9 @@ public class NoiseTests
         var random = new Random(3);
         int n = 41;
         var curves = Enumerable.Range(0, 3).Select(p => Enumerable.Range(0, 4).Select(c =>
-            Enumerable.Range(0, n).Select(i => Math.Sin(i * 0.07 * (p + 1) + c) * (c + 1) * 10 + random.NextDouble() + 50 * c).ToArray()).ToArray()).ToArray();
+            Enumerable.Range(0, n).Select(i => c == 0
+                ? 0.5 + 0.2 * Math.Sin(i * 0.07 * (p + 1)) + 0.05 * random.NextDouble() // r stays in [0, 1], fitted too
+                : Math.Sin(i * 0.07 * (p + 1) + c) * (c + 1) * 10 + random.NextDouble() + 50 * c).ToArray()).ToArray()).ToArray();
         var measurements = curves.Select(c => new NoiseCurves(c[0], c[1], c[2], c[3])).ToList();
         const string script = """
             import sys, json, numpy as np

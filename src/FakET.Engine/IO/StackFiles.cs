@@ -66,7 +66,7 @@ public static class StackFiles
 
     /// <summary>Writes the stack, its history sidecar and, for a tilt series with known angles, its <c>.tlt</c> (and
     /// its order list when the acquisition order is known), for a labelled volume its masks (the sidecar holds its
-    /// particle table), all or none: each file goes to a temporary file first,
+    /// particle table), all or none, and removes the <see cref="Companions"/> of an earlier set that it does not write: each file goes to a temporary file first,
     /// the MRC file first, and they are renamed over their targets together once all are complete
     /// (<see cref="AtomicFileSet"/>). A cancellation or an error before then leaves no new file and the earlier
     /// files as they were.</summary>
@@ -85,8 +85,24 @@ public static class StackFiles
             files.WriteAllText(OrderListPath(path), TiltAngleFile.OrderListText(order));
         if (stack is Volume volume) LabelSidecar.WriteMasks(files, path, volume);
         files.WriteAllText(HistorySidecar.PathFor(path), HistorySidecar.Text(stack, path));
+        files.RemoveStale(Companions.Select(companion => companion(path)));
         files.Commit();
     }
+
+    /// <summary>
+    /// Every file of a stack's set besides the MRC file, as the path it has beside <c>name.mrc</c>. A write removes
+    /// those it does not produce (with the same commit), so an old <c>name.tlt</c> or mask never pairs with new
+    /// pixels: re-importing a set always gives what was written together. A writer of a new companion adds it here.
+    /// </summary>
+    public static readonly IReadOnlyList<Func<string, string>> Companions = new Func<string, string>[]
+    {
+        HistorySidecar.PathFor,                        // name.json: history, angles, labels
+        path => Path.ChangeExtension(path, ".tlt"),    // tilt angles (IMOD)
+        path => Path.ChangeExtension(path, ".rawtlt"), // tilt angles as acquired (IMOD); import prefers .tlt, then this
+        OrderListPath,                                 // name_order_list.csv: acquisition order (RELION)
+        LabelSidecar.ClassMaskPath,                    // name_class_mask.mrc
+        LabelSidecar.InstanceMaskPath,                 // name_instance_mask.mrc
+    };
 
     /// <summary>Where the acquisition order of a tilt series goes: <c>name_order_list.csv</c> beside the stack.</summary>
     public static string OrderListPath(string path) =>

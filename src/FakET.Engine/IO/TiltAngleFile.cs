@@ -22,17 +22,32 @@ public static class TiltAngleFile
             .Where(r => r.Fields.Length > 0 && !r.Fields[0].StartsWith('#'))
             .ToList();
         // One column: IMOD. Three or more: PyTom/SHREC alignment (AlignmentTransX, AlignmentTransY, TiltAngle, ...).
-        bool alignment = rows.Count > 0 && rows.All(r => r.Fields.Length >= 3);
+        // The first row decides; a row of another kind is an error, never a reason to read another column.
+        string name = Path.GetFileName(path);
+        if (rows.Count == 0)
+            throw new FakETException(ErrorIds.TiltAngleFileInvalid, FailureKind.InvalidData, $"{name} holds no tilt angles.");
+        TiltAngleLimits.CheckCount(rows.Count, name);
+        bool alignment = rows[0].Fields.Length >= 3;
+        foreach (var row in rows)
+        {
+            if (alignment ? row.Fields.Length >= 3 : row.Fields.Length == 1) continue;
+            string kind = alignment
+                ? $"an alignment table (its first row, line {rows[0].Number}, has {rows[0].Fields.Length} columns; the tilt angle is the third)"
+                : rows[0].Fields.Length == 1 ? $"a list of one angle per line (as its first row, line {rows[0].Number})"
+                : $"neither a list of one angle per line nor an alignment table of 3 or more columns (its first row, line {rows[0].Number}, has {rows[0].Fields.Length})";
+            throw new FakETException(ErrorIds.TiltAngleFileInvalid, FailureKind.InvalidData,
+                $"{name}, line {row.Number}: {row.Fields.Length} column{(row.Fields.Length == 1 ? "" : "s")} in {kind}.");
+        }
         var angles = new double[rows.Count];
         for (int i = 0; i < rows.Count; i++)
         {
             string field = rows[i].Fields[alignment ? 2 : 0];
-            if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out angles[i]) || !double.IsFinite(angles[i]))
+            if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out angles[i]))
                 throw new FakETException(ErrorIds.TiltAngleFileInvalid, FailureKind.InvalidData,
-                    $"{Path.GetFileName(path)}, line {rows[i].Number}: '{field}' is not a tilt angle in degrees.");
+                    $"{name}, line {rows[i].Number}: '{field}' is not a tilt angle in degrees.");
+            if (TiltAngleLimits.Problem(angles[i]) is { } why)
+                throw new FakETException(ErrorIds.TiltAngleFileInvalid, FailureKind.InvalidData, $"{name}, line {rows[i].Number}: {why}.");
         }
-        if (angles.Length == 0)
-            throw new FakETException(ErrorIds.TiltAngleFileInvalid, FailureKind.InvalidData, $"{Path.GetFileName(path)} holds no tilt angles.");
         return angles;
     }
 

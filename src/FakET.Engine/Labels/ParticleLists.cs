@@ -62,6 +62,8 @@ public static class ParticleLists
     public static string Format(ParticleList list, ParticleListFormat format)
     {
         ArgumentNullException.ThrowIfNull(list);
+        foreach (var name in list.Entries.Select(e => e.Tomogram).OfType<string>().Distinct())
+            CheckTomogramName(name, format);
         return format switch
         {
             ParticleListFormat.Csv => CsvParticles.Format(list),
@@ -75,6 +77,23 @@ public static class ParticleLists
     /// <summary>Writes <paramref name="list"/> to <paramref name="path"/> atomically.</summary>
     public static void Write(ParticleList list, string path, ParticleListFormat format, CancellationToken cancel = default) =>
         AtomicFile.WriteAllText(path, Format(list, format), cancel);
+
+    /// <summary>Throws <see cref="ErrorIds.ParticleListTomogramNameInvalid"/> when <paramref name="name"/> cannot be
+    /// written as one value of a row: a line break or another control character ends or splits the row in every
+    /// format, and a STAR value cannot hold the double quote it would be quoted with.</summary>
+    public static void CheckTomogramName(string name, ParticleListFormat format)
+    {
+        int at = name.AsSpan().IndexOfAny(ControlCharacters);
+        string? why = at >= 0 ? $"it holds a control character (U+{(int)name[at]:X4}, e.g. a line break), which would break the row"
+            : format == ParticleListFormat.Star && (name.Contains('"') || name.StartsWith('\''))
+                ? "a STAR value cannot hold a double quote or start with a single quote" : null;
+        if (why is not null)
+            throw new FakETException(ErrorIds.ParticleListTomogramNameInvalid, FailureKind.InvalidArgument,
+                $"The tomogram name '{name.ReplaceLineEndings("⏎")}' cannot be written: {why}. Give another with -TomogramName.");
+    }
+
+    static readonly System.Buffers.SearchValues<char> ControlCharacters =
+        System.Buffers.SearchValues.Create(Enumerable.Range(0, 32).Append(127).Select(c => (char)c).ToArray());
 
     /// <summary>Reads a particle list; the format is <paramref name="format"/>, else the extension's (<see cref="FormatOf"/>).
     /// A STAR file with RELION 5's centred columns is read as <see cref="ParticleListFormat.Relion5"/>.</summary>

@@ -118,7 +118,7 @@ public sealed class MicroscopeSimulation : Stage<TiltSeries, MicroscopeSettings,
         {
             var (mean, std) = clean.SectionStatistics(i);
             if (!double.IsFinite(mean) || !double.IsFinite(std))
-                throw new FakETException(ErrorIds.NoiseNonFiniteData, FailureKind.InvalidData, $"Tilt {i} holds values that are not finite numbers.");
+                throw new FakETException(ErrorIds.NonFiniteData, FailureKind.InvalidData, $"Tilt {i} holds values that are not finite numbers.");
             means[i] = mean;
             squares += std * std;
         }

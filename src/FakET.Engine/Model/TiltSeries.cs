@@ -26,8 +26,7 @@ public sealed class TiltSeries : ImageStack
             if (tiltAngles.Count != tilts.Length)
                 throw new FakETException(ErrorIds.TiltAngleCountMismatch, FailureKind.InvalidArgument,
                     $"The series has {tilts.Length} tilts but {tiltAngles.Count} tilt angles were given.");
-            if (tiltAngles.Any(a => !double.IsFinite(a)))
-                throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument, "Tilt angles must be finite numbers of degrees.");
+            TiltAngleLimits.Check(tiltAngles, "The tilt series' angles");
             TiltAngles = tiltAngles.ToArray();
         }
         if (acquisitionOrder is not null)

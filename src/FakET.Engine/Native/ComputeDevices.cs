@@ -23,13 +23,21 @@ public static class ComputeDevices
         };
     }
 
-    /// <summary>Sets libtorch's intra-op CPU threads to <paramref name="threads"/> (when given) until the result is disposed.</summary>
-    public static IDisposable UseThreads(int? threads)
+    /// <summary>Sets libtorch's intra-op CPU threads to <paramref name="threads"/> (when given) until the result is disposed.
+    /// More threads than the machine has cores only slow libtorch down (they take turns on the cores, 40 times slower
+    /// with 1000 on a few cores), so a larger number is capped at the core count and <paramref name="warn"/> says so.</summary>
+    public static IDisposable UseThreads(int? threads, Action<string>? warn = null)
     {
         NativeStack.EnsureLoaded();
         if (threads is null) return new Restore(null);
         if (threads < 1)
             throw new FakETException(ErrorIds.ThreadCountInvalid, FailureKind.InvalidArgument, $"Threads must be at least 1, not {threads}.");
+        int cores = Environment.ProcessorCount;
+        if (threads > cores)
+        {
+            warn?.Invoke($"-Threads {threads} is more than the {cores} cores this machine has; using {cores}.");
+            threads = cores;
+        }
         int previous = torch.get_num_threads();
         torch.set_num_threads(threads.Value);
         return new Restore(previous);

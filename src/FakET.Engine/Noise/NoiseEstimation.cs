@@ -17,7 +17,7 @@ public static class NoiseEstimation
         var (mm, ms) = Statistics.MeanStd(measured);
         var (cm, cs) = Statistics.MeanStd(clean);
         if (!double.IsFinite(mm) || !double.IsFinite(ms) || !double.IsFinite(cm) || !double.IsFinite(cs))
-            throw new FakETException(ErrorIds.NoiseNonFiniteData, FailureKind.InvalidData,
+            throw new FakETException(ErrorIds.NonFiniteData, FailureKind.InvalidData,
                 "A tilt holds values that are not finite numbers (NaN or infinity); noise cannot be measured on it.");
         if (ms == 0)
             throw new FakETException(ErrorIds.NoiseConstantTilt, FailureKind.InvalidData,
@@ -115,6 +115,19 @@ public sealed class NoiseAggregation : Stage<IReadOnlyList<NoiseCurves>, NoiseAg
             }
             aggregated[c] = sum.Select(v => v / measurements.Count).ToArray();
         }
+        // A fitted curve can leave the range its measured points lie in (r in [0, 1], standard deviations ≥ 0) at the
+        // ends of the tilt range; the profile keeps the nearest valid value there and says so.
+        var clamped = new List<string>();
+        for (int c = 0; c < 4; c++)
+        {
+            double low = c == 2 ? double.NegativeInfinity : 0, high = c == 0 ? 1 : double.PositiveInfinity;
+            var outside = Enumerable.Range(0, n).Where(i => aggregated[c][i] < low || aggregated[c][i] > high).ToList();
+            if (outside.Count == 0) continue;
+            foreach (int i in outside) aggregated[c][i] = Math.Clamp(aggregated[c][i], low, high);
+            clamped.Add($"{NoiseCurves.Names[c]} at tilt{(outside.Count == 1 ? "" : "s")} {string.Join(", ", outside)}");
+        }
+        if (clamped.Count > 0)
+            run.Warning($"The order-{order} fit left the valid range for {string.Join("; ", clamped)}; those values were set to the nearest valid one (r in 0…1, standard deviations ≥ 0).");
         string summary = $"order {order} from {measurements.Count} pair{(measurements.Count == 1 ? "" : "s")}";
         var entry = run.Entry(summary, new Dictionary<string, object?> { ["Pairs"] = measurements.Select(m => m.Source).ToArray() });
         return new NoiseProfile(new NoiseCurves(aggregated[0], aggregated[1], aggregated[2], aggregated[3]), angles, order,

@@ -63,17 +63,33 @@ public sealed class NoiseProfile
             if (curve.Count != n) throw Invalid($"The profile's curves differ in length ({n} values of r, {curve.Count} of another).");
             if (curve.Any(v => !double.IsFinite(v))) throw Invalid("A noise profile's values must be finite numbers.");
         }
-        if (values.ReferenceStd.Any(v => v < 0)) throw Invalid("A noise profile's reference standard deviations must not be negative.");
+        for (int i = 0; i < n; i++)
+        {
+            if (!(values.R[i] is >= 0 and <= 1))
+                throw Invalid($"Tilt {i}: r is {Text(values.R[i])}; r is the weight of the clean signal, between 0 and 1 (a negative r would invert the contrast).");
+            if (values.Sigma[i] < 0) throw Invalid($"Tilt {i}: σ is {Text(values.Sigma[i])}; a standard deviation is 0 or more.");
+            if (values.R[i] == 0 && values.Sigma[i] == 0)
+                throw Invalid($"Tilt {i}: r and σ are both 0, so the tilt would be constant: neither signal nor noise.");
+            if (values.ReferenceStd[i] < 0)
+                throw Invalid($"Tilt {i}: the reference standard deviation is {Text(values.ReferenceStd[i])}; a standard deviation is 0 or more.");
+            if (Math.Abs(values.ReferenceMean[i]) > MaxReferenceValue || values.ReferenceStd[i] > MaxReferenceValue)
+                throw Invalid($"Tilt {i}: a reference mean of {Text(values.ReferenceMean[i])} and standard deviation of {Text(values.ReferenceStd[i])} " +
+                    $"would put the noisy tilt beyond what float32 holds; each must be at most {Text(MaxReferenceValue)} in size.");
+        }
         if (tiltAngles is not null && tiltAngles.Count != n)
             throw new FakETException(ErrorIds.NoiseTiltCountMismatch, FailureKind.InvalidArgument,
                 $"The profile has {n} tilts but {tiltAngles.Count} tilt angles.");
-        if (tiltAngles is not null && tiltAngles.Any(a => !double.IsFinite(a))) throw Invalid("Tilt angles must be finite numbers of degrees.");
+        if (tiltAngles is not null && tiltAngles.Select(TiltAngleLimits.Problem).FirstOrDefault(p => p is not null) is { } why)
+            throw Invalid($"A tilt angle of the profile is invalid: {why}.");
         if (polynomialOrder < -1) throw new FakETException(ErrorIds.NoisePolynomialOrderInvalid, FailureKind.InvalidArgument,
             $"The polynomial order must be −1 (no fit) or more, not {polynomialOrder}.");
         foreach (var m in measurements ?? Array.Empty<NoiseCurves>())
+        {
             if (m.All.Any(c => c.Count != n))
                 throw new FakETException(ErrorIds.NoiseTiltCountMismatch, FailureKind.InvalidArgument,
                     $"A measurement in the profile has another number of tilts than the profile's {n}.");
+            if (m.All.Any(c => c.Any(v => !double.IsFinite(v)))) throw Invalid("A noise profile's measured values must be finite numbers.");
+        }
         _r = values.R.ToArray();
         _sigma = values.Sigma.ToArray();
         _mean = values.ReferenceMean.ToArray();
@@ -83,6 +99,12 @@ public sealed class NoiseProfile
         Measurements = (measurements ?? Array.Empty<NoiseCurves>()).ToList();
         History = (history ?? Array.Empty<HistoryEntry>()).ToList();
     }
+
+    /// <summary>The largest reference mean or standard deviation (in size) a profile may have: the noisy tilt is made
+    /// with it in float32 (up to 3.4e38), and a pixel lies several standard deviations from the mean.</summary>
+    public const double MaxReferenceValue = 1e30;
+
+    static string Text(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
     static FakETException Invalid(string message) => new(ErrorIds.NoiseProfileInvalid, FailureKind.InvalidArgument, message);
 

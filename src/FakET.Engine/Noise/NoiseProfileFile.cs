@@ -74,6 +74,11 @@ public static class NoiseProfileFile
         {
             throw Invalid(source, e.Message);
         }
+        catch (ArgumentException e)
+        {
+            // System.Text.Json reports an object with a key twice this way, when the object is first read.
+            throw Invalid(source, $"an object in it has a key twice ({e.Message})");
+        }
     }
 
     static NoiseCurves Curves(JsonObject o, string source, string what)
@@ -88,9 +93,25 @@ public static class NoiseProfileFile
     static FakETException Invalid(string source, string why) =>
         new(ErrorIds.NoiseProfileInvalid, FailureKind.InvalidData, $"{source} is not a noise profile that this module can read: {why}.");
 
-    /// <summary>Writes the profile as JSON to <paramref name="path"/> (atomically).</summary>
-    public static void Write(string path, NoiseProfile profile, CancellationToken cancel = default) =>
-        AtomicFile.WriteAllText(path, ToJson(profile), cancel);
+    /// <summary>Writes the profile as JSON to <paramref name="path"/> and, with <paramref name="plot"/> (width, height),
+    /// its plot beside it as <c>.png</c>, as one set (<see cref="AtomicFileSet"/>): both or neither, and without a plot
+    /// an earlier plot of the same name is removed, so a plot never shows another profile than the JSON beside it.</summary>
+    public static void Write(string path, NoiseProfile profile, (int Width, int Height)? plot = null, CancellationToken cancel = default)
+    {
+        string png = PlotPath(path);
+        using var files = new AtomicFileSet(cancel);
+        files.WriteAllText(path, ToJson(profile));
+        if (plot is var (width, height))
+        {
+            var image = NoiseProfilePlot.Png(profile, width, height);
+            files.Write(png, stream => stream.Write(image));
+        }
+        if (!string.Equals(Path.GetFullPath(png), Path.GetFullPath(path), StringComparison.Ordinal)) files.RemoveStale(new[] { png });
+        files.Commit();
+    }
+
+    /// <summary>Where a profile's plot goes: the same name with <c>.png</c>.</summary>
+    public static string PlotPath(string path) => Path.ChangeExtension(path, ".png");
 
     /// <summary>Reads a profile from <paramref name="path"/>.</summary>
     public static NoiseProfile Read(string path) => FromJson(File.ReadAllText(path), Path.GetFileName(path));

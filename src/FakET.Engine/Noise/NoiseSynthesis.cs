@@ -39,7 +39,7 @@ public sealed class NoiseSynthesis : Stage<TiltSeries, NoiseOptions, TiltSeries>
         {
             var (mean, std) = reference is null ? (targetMean[i], targetStd[i]) : reference.SectionStatistics(i);
             if (!double.IsFinite(mean) || !double.IsFinite(std))
-                throw new FakETException(ErrorIds.NoiseNonFiniteData, FailureKind.InvalidData,
+                throw new FakETException(ErrorIds.NonFiniteData, FailureKind.InvalidData,
                     $"Tilt {i} of the reference series holds values that are not finite numbers (NaN or infinity).");
             var random = SeededRandom.For(seed, SeededRandom.Purpose.TiltNoise, i);
             var tilt = new float[plane];
@@ -86,6 +86,11 @@ public sealed class NoiseSynthesis : Stage<TiltSeries, NoiseOptions, TiltSeries>
         ref SeededRandom random, Span<float> output)
     {
         var (cleanMean, cleanStd) = Statistics.MeanStd(clean);
+        // The rescaling below makes the result the same for X and k·X (k > 0), so a huge noise std (σ or scale of 1e300,
+        // or a product that overflows) is divided out first: X stays far from overflow (its squares are summed), and
+        // the result is the exact limit, noise with r/noiseStd of the signal, not an infinite X rescaled to a constant.
+        if (double.IsPositiveInfinity(noiseStd)) (r, noiseStd) = (0, 1);
+        else if (noiseStd > 1e100) (r, noiseStd) = (r / noiseStd, 1);
         double signal = cleanStd > 0 ? r / cleanStd : 0; // a constant clean tilt standardises to 0
         double sum = 0, squares = 0;
         int n = work.Length;

@@ -75,8 +75,7 @@ public sealed class ForwardProjector : Stage<Volume, ProjectionOptions, TiltSeri
     {
         ArgumentNullException.ThrowIfNull(volume);
         if (angles.Count == 0) throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument, "Give at least one tilt angle.");
-        if (angles.Any(a => !double.IsFinite(a)))
-            throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument, "Tilt angles must be finite numbers of degrees.");
+        TiltAngleLimits.Check(angles, "Tilt angles");
         var geometry = new ProjectionGeometry(volume.Depth, volume.Width, detectorWidth);
         NativeStack.EnsureLoaded();
 
@@ -89,7 +88,9 @@ public sealed class ForwardProjector : Stage<Volume, ProjectionOptions, TiltSeri
         // (a tilt's has at most 4 bilinear entries of 8 bytes per voxel of a slice; a group stops once over the budget).
         long tiltMatrix = 32 * sliceValues;
         long matrices = Math.Min(matrixBytes + tiltMatrix, angles.Count * tiltMatrix);
-        MemoryBudget.Require((long)angles.Count * ny * w * sizeof(float) + 3 * Math.Min(blockBytes, (long)ny * sliceValues * sizeof(float)) + matrices,
+        // Each tilt also costs its image's array and its ray matrix's row offsets (w + 1 of 8 bytes), whatever its size.
+        long perTilt = (long)ny * w * sizeof(float) + 64 + 8L * (w + 1);
+        MemoryBudget.Require(angles.Count * perTilt + 3 * Math.Min(blockBytes, (long)ny * sliceValues * sizeof(float)) + matrices,
             $"New-TiltSeries needs {angles.Count} projections of {ny}×{w} pixels and its working memory",
             "Project fewer tilts, or a narrower detector (-DetectorWidth), or a smaller volume.");
         var output = new float[angles.Count][];
@@ -162,8 +163,7 @@ public sealed record ProjectionOptions : StageOptions
     {
         ArgumentNullException.ThrowIfNull(TiltAngles);
         if (TiltAngles.Count == 0) throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument, "Give at least one tilt angle.");
-        if (TiltAngles.Any(a => !double.IsFinite(a)))
-            throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument, "Tilt angles must be finite numbers of degrees.");
+        TiltAngleLimits.Check(TiltAngles, "-TiltAngles");
         var sorted = TiltAngles.Order().ToArray();
         for (int i = 1; i < sorted.Length; i++)
             if (sorted[i] == sorted[i - 1])

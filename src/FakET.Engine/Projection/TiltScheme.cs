@@ -10,9 +10,9 @@ public static class TiltScheme
         if (!double.IsFinite(first) || !double.IsFinite(last) || !(step > 0) || !double.IsFinite(step) || last < first)
             throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument,
                 $"A tilt range needs finite first ≤ last and a positive step; got {first}…{last} by {step}.");
+        TiltAngleLimits.Check(new[] { first, last }, "-TiltRange");
         long count = (long)Math.Floor((last - first) / step + 1e-6) + 1;
-        if (count > 100_000)
-            throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument, $"{first}…{last} by {step} would make {count} tilts; use a larger step.");
+        TiltAngleLimits.CheckCount(count, $"{first}…{last} by {step}");
         // Multiply rather than accumulate, so that −60 + 20·3 is exactly 0.
         return Enumerable.Range(0, (int)count).Select(i => Math.Round(first + i * step, 10)).ToArray();
     }

@@ -147,8 +147,7 @@ public sealed class Tomography : Stage<TiltSeries, TomogramOptions, Volume>
         if (given.Count != series.TiltCount)
             throw new FakETException(ErrorIds.TiltAngleCountMismatch, FailureKind.InvalidArgument,
                 $"The series has {series.TiltCount} tilts but {given.Count} tilt angles were given; give exactly one angle per tilt, in the order of the stack.");
-        if (given.Any(a => !double.IsFinite(a)))
-            throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument, "Tilt angles must be finite numbers of degrees.");
+        TiltAngleLimits.Check(given, "-TiltAngles");
         return given;
     }
 }

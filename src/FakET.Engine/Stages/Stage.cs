@@ -25,15 +25,20 @@ public abstract class Stage<TInput, TOptions, TOutput> where TOptions : StageOpt
     public abstract string Step { get; }
 
     /// <summary>Runs the stage. The input is never changed; the output is new.</summary>
-    /// <exception cref="FakETException">Options out of range or input the stage cannot use, with the error's identifier.</exception>
+    /// <exception cref="FakETException">Options out of range or input the stage cannot use, with the error's identifier;
+    /// NaN or infinity in the input, the options or the output (<see cref="FiniteCheck"/>) is <see cref="ErrorIds.NonFiniteData"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> fired; the stage stopped between tilts, blocks or sections.</exception>
     public TOutput Run(TInput input, TOptions options, IStageReporter? reporter = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        FiniteCheck.Options(options, Step);
+        FiniteCheck.Value(input, Step, "the input");
         cancel.ThrowIfCancellationRequested();
-        return Execute(input, options, new StageRun(Step, options, reporter, cancel));
+        var output = Execute(input, options, new StageRun(Step, options, reporter, cancel));
+        FiniteCheck.Value(output, Step, "the output");
+        return output;
     }
 
     /// <summary>The stage's work, after its options were validated.</summary>

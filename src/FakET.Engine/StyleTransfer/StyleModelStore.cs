@@ -100,6 +100,16 @@ public static class StyleModelStore
         return s;
     }
 
+    /// <summary>Throws <see cref="ErrorIds.StyleModelUriInvalid"/> unless <paramref name="uri"/> is an absolute http or
+    /// https address (PowerShell turns any text, 'not a uri' too, into a relative <see cref="Uri"/>).</summary>
+    public static void CheckUri(Uri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            throw new FakETException(ErrorIds.StyleModelUriInvalid, FailureKind.InvalidArgument,
+                $"'{uri}' is not an http or https address; give the full address, e.g. https://huggingface.co/.../model.safetensors.");
+    }
+
     /// <summary>
     /// Downloads <paramref name="uri"/> into the cache as <see cref="FileName"/>, verifying its SHA-256 against
     /// <paramref name="sha256"/> and that it is a safetensors file with VGG-19's first convolution. The file is
@@ -112,8 +122,7 @@ public static class StyleModelStore
         CancellationToken cancel = default, HttpMessageHandler? handler = null)
     {
         string expected = NormaliseSha256(sha256);
-        if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            throw new FakETException(ErrorIds.StyleModelDownloadFailed, FailureKind.InvalidArgument, $"'{uri}' is not an http or https address.");
+        CheckUri(uri);
         string target = InstalledPath;
         if (!force && File.Exists(target))
         {

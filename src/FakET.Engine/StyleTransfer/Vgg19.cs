@@ -148,6 +148,8 @@ public sealed class Vgg19Weights
                 cancel.ThrowIfCancellationRequested();
                 var weight = file.ReadFloat32($"features.{layer.Index}.weight", new long[] { layer.OutChannels, layer.InChannels, 3, 3 }, stream);
                 var bias = file.ReadFloat32($"features.{layer.Index}.bias", new long[] { layer.OutChannels }, stream);
+                CheckWeights(weight, $"features.{layer.Index}.weight", full);
+                CheckWeights(bias, $"features.{layer.Index}.bias", full);
                 convolutions[layer.Index] = (weight, bias);
             }
         }
@@ -155,6 +157,28 @@ public sealed class Vgg19Weights
         var weights = new Vgg19Weights(convolutions, deepest, $"sha256 {sha}", full, sha, null);
         lock (CacheGate) _lastFile = (key, weights);
         return weights;
+    }
+
+    /// <summary>The largest weight or bias (in size) a VGG-19 file may hold. The trained ImageNet network's are below 10
+    /// (its first layer's biases, about 2, are the largest), random initialisations below 1; a value of 1e4 or more is
+    /// a damaged or mis-scaled file whose features would overflow to NaN in the first layers.</summary>
+    public const float MaxWeight = 1e4f;
+
+    /// <summary>Throws <see cref="ErrorIds.SafeTensorsWeightsInvalid"/>, naming the tensor and the index, when a value
+    /// of <paramref name="values"/> is NaN, ±∞ or larger in size than <see cref="MaxWeight"/>.</summary>
+    static void CheckWeights(float[] values, string tensor, string path)
+    {
+        int at = Stages.FiniteCheck.FirstNonFinite(values);
+        if (at < 0)
+        {
+            float largest = 0;
+            for (int i = 0; i < values.Length; i++) largest = Math.Max(largest, Math.Abs(values[i]));
+            if (largest <= MaxWeight) return;
+            at = Array.FindIndex(values, v => Math.Abs(v) == largest);
+        }
+        throw new FakETException(ErrorIds.SafeTensorsWeightsInvalid, FailureKind.InvalidData,
+            $"{System.IO.Path.GetFileName(path)}: tensor '{tensor}', value {at}, is {values[at].ToString(System.Globalization.CultureInfo.InvariantCulture)}; " +
+            $"VGG-19 weights are finite and below {MaxWeight:0} in size, so the file is damaged or not VGG-19's. Reinstall it with Install-StyleModel -Force.");
     }
 
     /// <summary>SHA-256 of a file as lower-case hex; the last file hashed is remembered (by path, size and time).</summary>

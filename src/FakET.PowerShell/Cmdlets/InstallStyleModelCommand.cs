@@ -28,6 +28,7 @@ public sealed class InstallStyleModelCommand : FakETCmdlet
 
     protected override void EndProcessing()
     {
+        if (!TryRun(() => StyleModelStore.CheckUri(Uri), Uri)) return;
         bool defaultUri = Uri == StyleModelStore.DefaultUri;
         if (Sha256 is null && !defaultUri)
         {

@@ -113,7 +113,7 @@ public sealed class InvokeStyleTransferCommand : FakETCmdlet, IDisposable
     [ValidateSet("Auto", "Cpu", "Cuda")]
     public string Device { get; set; } = "Auto";
 
-    /// <summary><para type="description">CPU threads libtorch uses during this run. Default: libtorch's own choice (the number of cores).</para></summary>
+    /// <summary><para type="description">CPU threads libtorch uses during this run, at most the number of cores (more are capped, with a warning). Default: libtorch's own choice (the number of cores).</para></summary>
     [Parameter]
     [ValidateRange(1, 4096)]
     public int? Threads { get; set; }
@@ -132,7 +132,7 @@ public sealed class InvokeStyleTransferCommand : FakETCmdlet, IDisposable
         RequireNativeStack();
         TryRun(() =>
         {
-            using var threads = ComputeDevices.UseThreads(Threads);
+            using var threads = ComputeDevices.UseThreads(Threads, WriteWarning);
             var settings = Settings();
             settings.Validate();
             _stage ??= CreateStage(settings.DeepestLayer);

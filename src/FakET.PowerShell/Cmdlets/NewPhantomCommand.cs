@@ -44,6 +44,7 @@ public sealed class NewPhantomCommand : FakETCmdlet
 
     /// <summary><para type="description">The particle classes, in class-number order: built-in shapes (small, medium, large), paths of MRC density maps, Structure objects from Import-Structure, IDs of the atomic models shipped with the module (1HEL, 1TII, 3O21), or paths of PDB and mmCIF files (gzipped or not). Default: small, medium, large.</para></summary>
     [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
     public object[] Class { get; set; } = { "small", "medium", "large" };
 
     /// <summary><para type="description">How many particles of each class: one number for every class, or one per class (default 10). With -Occupancy, each class's share of the particles.</para></summary>
