@@ -35,7 +35,7 @@ public class ParticleListFormatTests : IDisposable
 
     // ---- Today's output, for one tomogram without names (the bytes the writer gave before the formats moved to Labels/) ----
 
-    static SampleLabels Fixed() => new((int[][]?)null, null, new[] { "ribosome", "a,b \"c\"", "gold" }, new Particle[]
+    internal static SampleLabels Fixed() => new((int[][]?)null, null, new[] { "ribosome", "a,b \"c\"", "gold" }, new Particle[]
     {
         new(1, 1, 10, 20.5, 3.25, 30, 45, 60), new(2, 2, 0.1234, 7, 8, -170.5, 0, 12.3456), new(3, 3, 1, 2, 3, 0, 180, 0), new(4, 7, 5, 5, 5, 1, 2, 3),
     });
@@ -183,7 +183,7 @@ public class ParticleListFormatTests : IDisposable
     }
 
     /// <summary>A RELION 5 particles.star fragment, as relion_tomo writes it (data_general, data_optics, data_particles).</summary>
-    const string Relion5 = """
+    internal const string Relion5 = """
         # version 50001
 
         data_general
@@ -268,7 +268,7 @@ public class ParticleListFormatTests : IDisposable
 
     /// <summary>A SHREC'21 particle_locations.txt fragment (PDB id, x, y, z, three angles; fiducials without angles), with
     /// a blank line and a prediction in lower case as submissions have them.</summary>
-    const string Shrec = "4V94 114 298 120 44.3 182.1 266.9\nfiducial 20 30 40 NaN NaN NaN\n\n1bxn 10.6 20.4 30.5\n";
+    internal const string Shrec = "4V94 114 298 120 44.3 182.1 266.9\nfiducial 20 30 40 NaN NaN NaN\n\n1bxn 10.6 20.4 30.5\n";
 
     [Fact]
     public void ShrecTextIsVoxelsWithItsClassNamesAsWritten()
@@ -284,7 +284,7 @@ public class ParticleListFormatTests : IDisposable
         Assert.All(read, e => Assert.Null(e.ClassNumber));
     }
 
-    const string Copick = """
+    internal const string Copick = """
         {
           "pickable_object_name": "ribosome",
           "user_id": "deepfinder",

@@ -105,7 +105,7 @@ public static class ParticleLists
         options ??= new ParticleReadOptions();
         string text = File.ReadAllText(path);
         cancel.ThrowIfCancellationRequested();
-        return chosen switch
+        var entries = chosen switch
         {
             ParticleListFormat.Csv => CsvParticles.Read(text, path, cancel),
             ParticleListFormat.DeepFinderXml => DeepFinderXml.Read(text, path, cancel),
@@ -114,6 +114,8 @@ public static class ParticleLists
             ParticleListFormat.Shrec => ShrecParticles.Read(text, path, cancel),
             _ => CopickPicks.Read(text, path, options, cancel),
         };
+        CheckFinite(entries, path);
+        return entries;
     }
 
     /// <summary>A volume's own name: the stem of the file it was last imported from (its history's <c>Import</c> step),
@@ -133,6 +135,21 @@ public static class ParticleLists
     /// <summary>The parse error for <paramref name="path"/> at the place <paramref name="where"/> names (a JSON point).</summary>
     internal static FakETException ParseError(string path, string where, string message) =>
         new(ErrorIds.ParticleListParseError, FailureKind.InvalidData, $"'{path}', {where}: {message}");
+
+    /// <summary>Every format's readers accept what .NET reads as a number, NaN and infinities too (SHREC writes a
+    /// fiducial's angles as NaN, meaning none); a particle's place and orientation must still be finite, whatever the
+    /// format: the first that is not is <see cref="ErrorIds.ParticleListParseError"/>, naming the particle.</summary>
+    static void CheckFinite(IReadOnlyList<ParticleEntry> entries, string path)
+    {
+        for (int i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            foreach (var (name, value) in new[] { ("x", e.X), ("y", e.Y), ("z", e.Z), ("phi", e.Phi), ("the", e.The), ("psi", e.Psi), ("score", e.Score ?? 0) })
+                if (!double.IsFinite(value))
+                    throw ParseError(path, $"particle {i + 1} ({e.Class})",
+                        $"its {name} is {value.ToString(CultureInfo.InvariantCulture)}; a particle's coordinates, angles and score must be finite numbers.");
+        }
+    }
 
     /// <summary>A number as files write it (invariant culture; NaN and infinities as .NET reads them), or null.</summary>
     internal static double? Number(string text) =>
