@@ -123,4 +123,5 @@ public static class ErrorIds
     public const string ParticleListTomogramNameInvalid = "ParticleListTomogramNameInvalid";
     public const string SafeTensorsWeightsInvalid = "SafeTensorsWeightsInvalid";
     public const string StyleModelUriInvalid = "StyleModelUriInvalid";
+    public const string FileReadFailed = "FileReadFailed";
 }

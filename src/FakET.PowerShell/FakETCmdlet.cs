@@ -60,12 +60,23 @@ public abstract class FakETCmdlet : PSCmdlet
         {
             WriteError(new ErrorRecord(e, "FileAccessDenied", ErrorCategory.PermissionDenied, target));
         }
+        catch (Exception e) when (ReadsFiles && e is not (OperationCanceledException or PipelineStoppedException or OutOfMemoryException))
+        {
+            // A reader's own failure that has no id yet is still one file's failure: the files after it are read.
+            WriteError(new ErrorRecord(new FakETException(ErrorIds.FileReadFailed, FailureKind.InvalidData,
+                $"'{target}' could not be read: {e.Message} ({e.GetType().Name})", e), ErrorIds.FileReadFailed, ErrorCategory.ReadError, target));
+        }
         finally
         {
             CompleteProgress();
         }
         return false;
     }
+
+    /// <summary>True for cmdlets that read files one by one: any failure of one file is then a non-terminating error
+    /// (<see cref="ErrorIds.FileReadFailed"/> when the reader gave no named error), so one bad file among good ones
+    /// never stops the pipeline.</summary>
+    protected virtual bool ReadsFiles => false;
 
     /// <summary>Loads libtorch, or stops the cmdlet with an error that names the real cause.</summary>
     protected void RequireNativeStack()

@@ -15,6 +15,8 @@ public abstract class FileReaderCommand : FakETCmdlet
     [Alias("PSPath", "LP")]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
+    protected override bool ReadsFiles => true;
+
     /// <summary>The files this call names, resolved; a pattern that matches nothing is an error for that pattern.</summary>
     protected IEnumerable<string> InputFiles()
     {

@@ -18,7 +18,7 @@ public sealed class NewTiltSeriesCommand : FakETCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public Volume Volume { get; set; } = null!;
 
-    /// <summary><para type="description">Tilt angles in degrees, in acquisition order. The series is sorted by angle; an order other than ascending is kept as the acquisition order.</para></summary>
+    /// <summary><para type="description">Tilt angles in degrees, in acquisition order. The series is sorted by angle; an order other than ascending is kept as the acquisition order. Each angle must be a finite number in -90..90 (an angle beyond that is the error TiltAngleInvalid), and a series has at most 3601 tilts (TiltCountTooLarge).</para></summary>
     [Parameter(Mandatory = true, ParameterSetName = "Angles")]
     public double[] TiltAngles { get; set; } = Array.Empty<double>();
 
@@ -41,7 +41,7 @@ public sealed class NewTiltSeriesCommand : FakETCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int DetectorWidth { get; set; }
 
-    /// <summary><para type="description">FakET's dose: each value is dose minus the line sum (default 0, so dense matter is dark).</para></summary>
+    /// <summary><para type="description">FakET's dose: each value is dose minus the line sum (default 0, so dense matter is dark). NaN or infinity is the error NonFiniteData.</para></summary>
     [Parameter]
     public double Dose { get; set; }
 
