@@ -293,6 +293,20 @@ public class BadInputTests
         }
     }
 
+    [Fact]
+    public void ANaNPixelInTheContentOrStyleOfAStyleTransferIsNamedBeforeTheNetworkRuns()
+    {
+        using var nst = new StyleRunner(Vgg19Weights.Random(seed: 1, deepest: 0), new StyleTransferSettings(), ComputeDevice.Cpu); // never reached: the check comes first
+        var clean = Synthetic.Smooth(2, 32, 32, seed: 10);
+        var spoiled = Synthetic.Smooth(2, 32, 32, seed: 11);
+        spoiled.Section(0)[33] = float.NaN;
+        var content = Fails(() => nst.Run(spoiled, clean));
+        Assert.Equal(ErrorIds.NonFiniteData, content.ErrorId);
+        Assert.Contains($"{Steps.InvokeStyleTransfer}: the input, tilt 0 of 2, pixel (y 1, x 1), is NaN", content.Message);
+        var style = Fails(() => nst.Run(clean, spoiled));
+        Assert.Contains("-Style, tilt 0 of 2", style.Message);
+    }
+
     sealed record NoOptions : StageOptions;
 
     /// <summary>A stage whose arithmetic makes a NaN (0/0 at one pixel): the contract catches it where it is made.</summary>
