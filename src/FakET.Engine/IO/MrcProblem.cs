@@ -29,8 +29,9 @@ public sealed record MrcProblem(MrcProblemKind Kind, string Field, string ErrorI
         _ => "Warning",
     };
 
-    /// <summary>Whether the problem breaks the MRC2014 format (as <c>mrcfile.validate</c> judges it).</summary>
-    public bool BreaksFormat => Kind is not (MrcProblemKind.Unsupported or MrcProblemKind.Note);
+    /// <summary>Whether the problem breaks the MRC2014 format (as <c>mrcfile.validate</c> judges it: a machine stamp that
+    /// contradicts the mode does not, since mrcfile validates a file in the byte order its permissive read chose).</summary>
+    public bool BreaksFormat => Kind is not (MrcProblemKind.Unsupported or MrcProblemKind.Note) && ErrorId != ErrorIds.MrcByteOrderMismatch;
 
     /// <summary>Whether a read stops here: always for unreadable or unsupported files, in strict mode for refused ones.</summary>
     public bool Stops(bool permissive) => Kind is MrcProblemKind.Unreadable or MrcProblemKind.Unsupported || (Kind == MrcProblemKind.Refused && !permissive);
