@@ -101,7 +101,12 @@ public static partial class MrcFile
     static float[][] ReadSections(Stream stream, MrcHeader header, string name, CancellationToken cancel, Action<int, int>? progress)
     {
         var sections = new float[header.Nz][];
-        ForEachSection(stream, header, name, cancel, z => sections[z] = new float[header.Nx * header.Ny], z => progress?.Invoke(z + 1, header.Nz));
+        // At most about a thousand reports, however many (tiny) sections there are.
+        int every = Math.Max(1, header.Nz / 1000);
+        ForEachSection(stream, header, name, cancel, z => sections[z] = new float[header.Nx * header.Ny], z =>
+        {
+            if ((z + 1) % every == 0 || z + 1 == header.Nz) progress?.Invoke(z + 1, header.Nz);
+        });
         return sections;
     }
 
