@@ -48,6 +48,12 @@ public class MrcReadingTests
         // The same header with no data behind it: truncated.
         string empty = Sparse(dir, "big-empty.mrc", 40000, 40000, 1, MrcMode.Float32, 0);
         Assert.Equal(ErrorIds.MrcTruncated, Assert.Throws<FakETException>(() => MrcFile.Read(empty)).ErrorId);
+        // Compressed, the size is not known before reading: 40000 × 40000 × 2^31−1 voxels still count (no overflow).
+        var header = new MrcHeader { Nx = 40000, Ny = 40000, Nz = int.MaxValue, Mode = MrcMode.Float32, Mx = 1, CellA = 1 };
+        using (var gz = new System.IO.Compression.GZipStream(File.Create(dir.File("big.mrc.gz")), System.IO.Compression.CompressionLevel.Fastest))
+            gz.Write(header.ToBytes());
+        var compressed = Assert.Throws<FakETException>(() => MrcFile.Read(dir.File("big.mrc.gz"), options: new MrcReadOptions { AvailableMemory = () => 1L << 30 }));
+        Assert.Equal(ErrorIds.NotEnoughMemory, compressed.ErrorId);
     }
 
     [Fact]

@@ -32,7 +32,9 @@ public static partial class MrcFile
         const long arrayHeader = 24, reference = 8;
         long plane = (long)header.Nx * header.Ny;
         long section = arrayHeader + (plane * sizeof(float) + 7) / 8 * 8 + reference;
-        return arrayHeader + header.Nz * section + ChunkBytes(header) + Math.Min(header.ExtendedHeaderBytes, MrcExtendedHeader.MaxKept);
+        // Up to 2^31 sections of up to 8.6 GB each overflow a long: saturate (a compressed file's size is not known first).
+        double total = arrayHeader + (double)header.Nz * section + ChunkBytes(header) + Math.Min(header.ExtendedHeaderBytes, MrcExtendedHeader.MaxKept);
+        return total >= long.MaxValue ? long.MaxValue : (long)total;
     }
 
     static int ChunkBytes(MrcHeader header) =>
