@@ -7,7 +7,7 @@ namespace FakET.IO;
 /// Reads and writes MRC2014 files section by section. Reading validates the header against the file
 /// length before allocating anything; writing is atomic (<see cref="AtomicFile"/>).
 /// </summary>
-public static partial class MrcFile
+public static class MrcFile
 {
     /// <summary>Reads and validates the header of <paramref name="path"/> (strictly).</summary>
     public static MrcHeader ReadHeader(string path)
