@@ -35,6 +35,8 @@
         'Export-VolumePreview'
         'Measure-PickingAccuracy'
         'Measure-Realism'
+        # MRC validation (issue 15)
+        'Test-MrcFile'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -41,6 +41,12 @@ public static class ErrorIds
     public const string MrcExtendedHeaderPastEnd = "MrcExtendedHeaderPastEnd";
     public const string MrcUnsupportedAxisOrder = "MrcUnsupportedAxisOrder";
     public const string MrcTooLarge = "MrcSectionTooLarge";
+    // MRC files (issues 15 and 19): problems a permissive read turns into warnings, compressed files, float16 export
+    public const string MrcByteOrderMismatch = "MrcByteOrderMismatch";
+    public const string MrcExtraData = "MrcExtraData";
+    public const string MrcHeaderField = "MrcInvalidHeaderField";
+    public const string MrcCompressedInvalid = "MrcCompressedInvalid";
+    public const string MrcFloat16Overflow = "MrcFloat16Overflow";
     // Tilt angles
     public const string TiltAngleCountMismatch = "TiltAngleCountMismatch";
     public const string TiltAngleInvalid = "TiltAngleInvalid";

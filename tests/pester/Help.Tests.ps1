@@ -137,7 +137,7 @@ Describe 'Help pages' {
 
     It 'shows the syntax of each parameter set and the output type in the full help' {
         $shown = Get-Help Export-Volume -Full | Out-String -Width 250
-        $shown | Should -Match ([regex]::Escape('Export-Volume [-Path] <String> [-InputObject] <Volume> [-Force] [-PassThru] [-Float16] [-WhatIf] [-Confirm]'))
+        $shown | Should -Match ([regex]::Escape('Export-Volume [-Path] <String> [-InputObject] <Volume> [-Force] [-PassThru] [-Float16] [-Clip] [-WhatIf] [-Confirm]'))
         $shown | Should -Match ([regex]::Escape('Export-Volume [-InputObject] <Volume> -LiteralPath <String>'))
         $shown | Should -Match 'FakET.Volume'
     }

@@ -9,11 +9,12 @@ public static class StackFiles
 {
     /// <summary>Reads a tilt series. Angles come from <paramref name="angles"/>, else from
     /// <paramref name="angleFile"/>, else from a <c>.tlt</c>/<c>.rawtlt</c>/SHREC alignment file beside the
-    /// stack, else from the history sidecar; otherwise they stay unknown.</summary>
+    /// stack, else from the history sidecar, else from a SerialEM or FEI extended header; otherwise they stay unknown.</summary>
+    /// <param name="mrc">Strict (the default) or permissive reading, and where warnings go.</param>
     public static TiltSeries ReadTiltSeries(string path, IReadOnlyList<double>? angles = null, string? angleFile = null,
-        CancellationToken cancel = default, Action<int, int>? progress = null)
+        CancellationToken cancel = default, Action<int, int>? progress = null, MrcReadOptions? mrc = null)
     {
-        var (header, sections) = MrcFile.Read(path, cancel, progress);
+        var (header, sections) = MrcFile.Read(path, cancel, progress, mrc);
         var sidecar = HistorySidecar.TryRead(path, header.Nz, header.Ny, header.Nx);
         var history = sidecar?.History.ToList() ?? new List<HistoryEntry>();
         string? source = null;
@@ -32,6 +33,8 @@ public static class StackFiles
             {
                 angles = sidecar?.TiltAngles;
                 if (angles is not null) source = Path.GetFileName(HistorySidecar.PathFor(path));
+                else if (header.ExtendedHeaderTiltAngles is { } fromHeader)
+                    (angles, source) = (fromHeader, $"extended header ({header.ExtendedHeaderType})");
             }
         }
         else source = "given";
@@ -49,10 +52,11 @@ public static class StackFiles
 
     /// <summary>Reads a volume (Z, Y, X), its history sidecar and the labels it names (<see cref="LabelSidecar"/>), if any;
     /// <paramref name="warn"/> hears of label files that are named but unusable.</summary>
+    /// <param name="permissive">Read an MRC file that breaks the format in ways that leave its data readable, with warnings.</param>
     public static Volume ReadVolume(string path, CancellationToken cancel = default, Action<int, int>? progress = null,
-        Action<string>? warn = null)
+        Action<string>? warn = null, bool permissive = false)
     {
-        var (header, sections) = MrcFile.Read(path, cancel, progress);
+        var (header, sections) = MrcFile.Read(path, cancel, progress, new MrcReadOptions(permissive, warn));
         var sidecar = HistorySidecar.TryRead(path, header.Nz, header.Ny, header.Nx);
         var history = sidecar?.History.ToList() ?? new List<HistoryEntry>();
         var labels = sidecar?.Labels is { } node ? LabelSidecar.Read(node, path, header.Nz, header.Ny, header.Nx, warn, cancel) : null;
@@ -72,11 +76,12 @@ public static class StackFiles
     /// files as they were.</summary>
     /// <param name="cancel">Checked between sections and between files.</param>
     /// <param name="progress">Called with (sections written, total) on the calling thread.</param>
+    /// <param name="clipFloat16">In mode 12, write values beyond ±65504 as ±65504 instead of failing.</param>
     public static void Write(ImageStack stack, string path, MrcMode mode = MrcMode.Float32, CancellationToken cancel = default,
-        Action<int, int>? progress = null)
+        Action<int, int>? progress = null, bool clipFloat16 = false)
     {
         var options = new MrcFile.WriteOptions(mode, stack is Volume, Labels(stack),
-            (float)stack.Origin.X, (float)stack.Origin.Y, (float)stack.Origin.Z);
+            (float)stack.Origin.X, (float)stack.Origin.Y, (float)stack.Origin.Z, clipFloat16);
         using var files = new AtomicFileSet(cancel);
         MrcFile.Write(files, path, stack.Sections, stack.Height, stack.Width, stack.PixelSize, options, progress);
         if (stack is TiltSeries { TiltAngles: { } angles })

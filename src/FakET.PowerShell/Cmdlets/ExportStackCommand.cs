@@ -10,6 +10,10 @@ public abstract class ExportStackCommand : FileWriterCommand
     [Parameter]
     public SwitchParameter Float16 { get; set; }
 
+    /// <summary><para type="description">With -Float16, write values beyond float16's range (±65504) as ±65504. Without it such a value is an error (MrcFloat16Overflow) that names the value and its position, and nothing is written.</para></summary>
+    [Parameter]
+    public SwitchParameter Clip { get; set; }
+
     protected abstract ImageStack Stack { get; }
 
     protected override void ProcessRecord()
@@ -20,14 +24,14 @@ public abstract class ExportStackCommand : FileWriterCommand
         var mode = Float16 ? MrcMode.Float16 : MrcMode.Float32;
         if (!ShouldProcess(target, $"Write {stack.Count}×{stack.Height}×{stack.Width} as MRC mode {(int)mode}")) return;
         bool written = TryRun(() => StackFiles.Write(stack, target, mode, Cancel,
-            Progress(MyInvocation.MyCommand.Name, $"Writing {System.IO.Path.GetFileName(target)}: section")), target);
+            Progress(MyInvocation.MyCommand.Name, $"Writing {System.IO.Path.GetFileName(target)}: section"), Clip), target);
         if (written && PassThru) WriteObject(stack);
     }
 }
 
 /// <summary>
 /// <para type="synopsis">Writes a tilt series to an MRC file, with its tilt angles and history beside it.</para>
-/// <para type="description">Writes MRC2014 mode 2 (float32), or mode 12 (float16) with -Float16, with the pixel size in the header and the newest steps of the history as labels. The tilt angles go to a .tlt file and the whole history to a .json file, both with the stack's name. Every file is written to a temporary file first, and they are renamed together when all are complete, so an error or Ctrl+C leaves no new file (and any earlier files as they were), never a half-written one. Files of an earlier set of the same name that this export does not write (a .tlt or .rawtlt when the series has no angles, a name_order_list.csv) are removed with it, so Import-TiltSeries never pairs the new pixels with old angles.</para>
+/// <para type="description">Writes MRC2014 mode 2 (float32), or mode 12 (float16) with -Float16 (a value beyond ±65504 is then an error, unless -Clip), with the pixel size in the header and the newest steps of the history as labels. The tilt angles go to a .tlt file and the whole history to a .json file, both with the stack's name. Every file is written to a temporary file first, and they are renamed together when all are complete, so an error or Ctrl+C leaves no new file (and any earlier files as they were), never a half-written one. Files of an earlier set of the same name that this export does not write (a .tlt or .rawtlt when the series has no angles, a name_order_list.csv) are removed with it, so Import-TiltSeries never pairs the new pixels with old angles.</para>
 /// <example><code>$noisy | Export-TiltSeries ./noisy.mrc -Force</code><para>Writes noisy.mrc, noisy.tlt and noisy.json, overwriting them if they exist.</para></example>
 /// <example><code>Import-TiltSeries big.mrc | Export-TiltSeries big16.mrc -Float16 -WhatIf</code><para>Shows what would be written, without writing.</para></example>
 /// </summary>
@@ -44,7 +48,7 @@ public sealed class ExportTiltSeriesCommand : ExportStackCommand
 
 /// <summary>
 /// <para type="synopsis">Writes a volume to an MRC file, with its history beside it.</para>
-/// <para type="description">Writes MRC2014 mode 2 (float32), or mode 12 (float16) with -Float16, as a volume (space group 1) with the voxel size in the header and the newest steps of the history as labels; the whole history goes to a .json file with the volume's name. A labelled volume (a sample from New-Phantom, or a tomogram reconstructed from one) takes its labels along: the particle table and class names go into the .json file, and the class and instance masks to name_class_mask.mrc and name_instance_mask.mrc beside it, which the .json file names; Import-Volume reads them all back. Every file is written to a temporary file first, and they are renamed together when all are complete, so an error or Ctrl+C leaves no new file, never a half-written one. Masks or a .tlt of an earlier file of the same name that this export does not write are removed with it.</para>
+/// <para type="description">Writes MRC2014 mode 2 (float32), or mode 12 (float16) with -Float16 (a value beyond ±65504 is then an error, unless -Clip), as a volume (space group 1) with the voxel size in the header and the newest steps of the history as labels; the whole history goes to a .json file with the volume's name. A labelled volume (a sample from New-Phantom, or a tomogram reconstructed from one) takes its labels along: the particle table and class names go into the .json file, and the class and instance masks to name_class_mask.mrc and name_instance_mask.mrc beside it, which the .json file names; Import-Volume reads them all back. Every file is written to a temporary file first, and they are renamed together when all are complete, so an error or Ctrl+C leaves no new file, never a half-written one. Masks or a .tlt of an earlier file of the same name that this export does not write are removed with it.</para>
 /// <example><code>$tomogram | Export-Volume ./tomogram.mrc</code><para>Writes tomogram.mrc and tomogram.json.</para></example>
 /// </summary>
 [Cmdlet(VerbsData.Export, "Volume", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
