@@ -46,6 +46,10 @@ public abstract class FileWriterCommand : FakETCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>The files written beside <paramref name="target"/>, or removed as stale companions, by this cmdlet;
+    /// an existing one needs -Force as the target does.</summary>
+    protected virtual IEnumerable<string> CompanionsOf(string target) => Array.Empty<string>();
+
     /// <summary>The resolved file to write, or null (with an error written) when it exists and -Force was not given,
     /// or is a folder.</summary>
     protected string? Target()
@@ -55,6 +59,14 @@ public abstract class FileWriterCommand : FakETCmdlet
         {
             WriteError(new ErrorRecord(new IOException($"'{target}' already exists. Use -Force to overwrite it."),
                 "FileExists", ErrorCategory.ResourceExists, target));
+            return null;
+        }
+        // The files written (or removed as stale) with the target belong to it: without -Force, none is replaced.
+        if (!Force && CompanionsOf(target).FirstOrDefault(File.Exists) is { } companion)
+        {
+            WriteError(new ErrorRecord(new IOException($"'{companion}' already exists, and it belongs to the set of files " +
+                $"written with '{System.IO.Path.GetFileName(target)}'. Use -Force to replace the set."),
+                "FileExists", ErrorCategory.ResourceExists, companion));
             return null;
         }
         if (Directory.Exists(target))

@@ -108,4 +108,28 @@ public class BadInputModuleTests : IDisposable
         Assert.Empty(again.Errors);
         Assert.False(File.Exists(_dir.File("old.png")));
     }
+    /// <summary>A file of the set that an export would replace or remove is the user's until -Force: a hand-made
+    /// <c>ts.tlt</c> or <c>profile.png</c> beside a new target stops the export (FileExists, naming it), and is kept.</summary>
+    [Fact]
+    public void ACompanionFileThatAnExportWouldReplaceNeedsForce()
+    {
+        File.WriteAllText(_dir.File("ts.tlt"), "by hand\n");
+        File.WriteAllText(_dir.File("p.png"), "by hand");
+        var profile = new NoiseProfile(new NoiseCurves(new[] { 0.3, 0.4 }, new[] { 0.9, 0.8 }, new[] { 0.0, 0.0 }, new[] { 1.0, 1.0 }), null, -1);
+        var r = _ps.Run("""
+            $plain | Export-TiltSeries ts.mrc
+            $profile | Export-NoiseProfile p.json -NoPlot
+            'next'
+            """, ("plain", new TiltSeries(new[] { new float[128] }, 8, 16, null, 10)), ("profile", profile));
+        Assert.Equal(new[] { "FileExists", "FileExists" }, r.Errors.Select(Id));
+        Assert.Contains("ts.tlt", r.Errors[0].Exception.Message);
+        Assert.Contains("p.png", r.Errors[1].Exception.Message);
+        Assert.Equal("next", r.Single<string>());
+        Assert.Equal(new[] { "p.png", "ts.tlt" }, Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order());
+        Assert.Equal("by hand\n", File.ReadAllText(_dir.File("ts.tlt")));
+
+        var forced = _ps.Run("$plain | Export-TiltSeries ts.mrc -Force");
+        Assert.Empty(forced.Errors);
+        Assert.Equal(new[] { "p.png", "ts.json", "ts.mrc" }, Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order());
+    }
 }

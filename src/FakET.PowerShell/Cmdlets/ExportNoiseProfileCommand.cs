@@ -31,6 +31,12 @@ public sealed class ExportNoiseProfileCommand : FileWriterCommand
     [ValidateRange(NoiseProfilePlot.MinimumHeight, 8192)]
     public int PlotHeight { get; set; } = NoiseProfilePlot.DefaultHeight;
 
+    protected override IEnumerable<string> CompanionsOf(string target)
+    {
+        string plot = NoiseProfileFile.PlotPath(target);
+        return string.Equals(plot, target, StringComparison.OrdinalIgnoreCase) ? Array.Empty<string>() : new[] { plot };
+    }
+
     protected override void ProcessRecord()
     {
         if (Target() is not { } target) return;

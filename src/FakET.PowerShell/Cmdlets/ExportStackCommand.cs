@@ -16,6 +16,8 @@ public abstract class ExportStackCommand : FileWriterCommand
 
     protected abstract ImageStack Stack { get; }
 
+    protected override IEnumerable<string> CompanionsOf(string target) => StackFiles.Companions.Select(companion => companion(target));
+
     protected override void ProcessRecord()
     {
         var stack = Stack;
