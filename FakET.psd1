@@ -35,6 +35,7 @@
         'Export-VolumePreview'
         'Measure-PickingAccuracy'
         'Measure-Realism'
+        'Resize-TiltSeries'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -118,4 +118,8 @@ public static class ErrorIds
     public const string PreviewTiltOutOfRange = "PreviewTiltOutOfRange";
     public const string PreviewSliceOutOfRange = "PreviewSliceOutOfRange";
     public const string PreviewParameterInvalid = "PreviewParameterInvalid";
+    // Noise from half-sets (Measure-TiltNoise -Even -Odd) and resampling (Resize-TiltSeries)
+    public const string NoiseEstimateMixed = "NoiseEstimateMixed";
+    public const string ResizeParameterInvalid = "ResizeParameterInvalid";
+    public const string ResizeRegionOutside = "ResizeRegionOutside";
 }
