@@ -119,6 +119,37 @@ public class ResizeTiltSeriesTests
     }
 
     [Fact]
+    public void PixelZeroStaysPutAndTheCropShiftsByItsStart()
+    {
+        // A Gaussian blob at (21.3, 13.7) in input pixels: after -Bin 2 it sits at (10.65, 6.85), and a crop starting at
+        // (x0, y0) moves it to (10.65 − x0, 6.85 − y0); the origin in Å moves the other way by the same amount, so the blob
+        // stays at the same place in Å. This is the frame the ground truth's maps are moved into.
+        const int w = 64, h = 48;
+        const double bx = 21.3, by = 13.7, spread = 2.5, pixel = 4;
+        var tilt = new float[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                tilt[y * w + x] = (float)Math.Exp(-((x - bx) * (x - bx) + (y - by) * (y - by)) / (2 * spread * spread));
+        var series = new TiltSeries(new[] { tilt }, h, w, new[] { 0.0 }, pixel) { Origin = (50, -30, 0) };
+        var resized = new TiltResampling().Run(series, new ResizeOptions { Bin = 2, Size = new[] { 16, 12 }, Center = new[] { 12, 9 } });
+        int x0 = 12 - 8, y0 = 9 - 6;
+        var image = resized.Tilt(0);
+        double sum = 0, cx = 0, cy = 0;
+        for (int y = 0; y < 12; y++)
+            for (int x = 0; x < 16; x++)
+            {
+                double v = image[y * 16 + x];
+                sum += v;
+                cx += v * x;
+                cy += v * y;
+            }
+        Assert.Equal(bx / 2 - x0, cx / sum, 0.02);
+        Assert.Equal(by / 2 - y0, cy / sum, 0.02);
+        Assert.Equal(50 + bx * pixel, resized.Origin.X + cx / sum * resized.PixelSize, 0.2);
+        Assert.Equal(-30 + by * pixel, resized.Origin.Y + cy / sum * resized.PixelSize, 0.2);
+    }
+
+    [Fact]
     public void BadRequestsAreNamedErrors()
     {
         var series = Series(1, 20, 30, 10, 1);

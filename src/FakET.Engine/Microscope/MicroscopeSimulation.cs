@@ -174,7 +174,7 @@ public sealed class MicroscopeSimulation : Stage<TiltSeries, MicroscopeSettings,
             }
 
             // The expected counts become Poisson counts in place, each row from its own stream (seed, tilt, row).
-            // A half-set draws from streams of its own (seed, tilt, row, half); the expected counts are kept as they are.
+            // A half-set draws from streams of its own (seed, tilt, row, part); without shot noise the expected counts stay.
             if (settings.Part != RecordedPart.NoShotNoise) Parallel.For(0, height, new ParallelOptions { CancellationToken = cancel }, y =>
             {
                 var random = settings.Part == RecordedPart.Full
