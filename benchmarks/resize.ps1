@@ -49,7 +49,9 @@ for target in targets:
     best = min((lambda s: (np.stack([resample(t, target, target) for t in x]), time.perf_counter() - s)[1])(time.perf_counter()) for _ in range(repeat))
     print(f"numpy Fourier crop to {target}²:   {best:.2f} s")
 '@
-    python3 -c $script $file $Repeat ([int]($Size / 2)) $to13
+    # Debian's python3 (with python3-numpy), as the tests run it.
+    $python = (Test-Path /usr/bin/python3) ? '/usr/bin/python3' : 'python3'
+    & $python -c $script $file $Repeat ([int]($Size / 2)) $to13
 }
 finally {
     Remove-Item -Recurse -Force $folder
