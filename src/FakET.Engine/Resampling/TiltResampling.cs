@@ -59,18 +59,31 @@ public sealed class TiltResampling : Stage<TiltSeries, ResizeOptions, TiltSeries
     {
         var plan = Layout(input.Height, input.Width, input.PixelSize, options);
         bool resample = plan.Height != plan.InputHeight || plan.Width != plan.InputWidth;
-        MemoryBudget.Require((long)input.TiltCount * plan.CropHeight * plan.CropWidth * sizeof(float)
-                             + (resample ? FourierResampling.WorkingBytes(plan.InputHeight, plan.InputWidth, plan.Height, plan.Width) : 0),
+        // Tilts in parallel, each worker on one libtorch thread (TorchWorkers): libtorch's own threads inside each FFT
+        // spin and, on a busy machine, made a run 7 times slower (docs/benchmarks.md, "Resampling"). A worker holds
+        // one tilt's spectra.
+        long outputBytes = (long)input.TiltCount * plan.CropHeight * plan.CropWidth * sizeof(float);
+        long workerBytes = resample ? FourierResampling.WorkingBytes(plan.InputHeight, plan.InputWidth, plan.Height, plan.Width) : 0;
+        long? room = MemoryBudget.Available();
+        int workers = Math.Max(1, Math.Min(Environment.ProcessorCount,
+            room is { } r && workerBytes > 0 ? (int)Math.Min(int.MaxValue, (r - outputBytes) / workerBytes) : int.MaxValue));
+        MemoryBudget.Require(outputBytes + workerBytes,
             $"Resize-TiltSeries needs its {input.TiltCount}×{plan.CropHeight}×{plan.CropWidth} output", "Resize fewer tilts at a time, or crop first.");
         var output = new float[input.TiltCount][];
-        SectionLoop.Run(input.TiltCount, i =>
+        var progress = run.Progress("tilt");
+        int done = 0;
+        Native.TorchWorkers.Run(input.TiltCount, resample ? workers : 1, 1, i =>
         {
             var tilt = input.Tilt(i);
             if (plan.InputHeight != input.Height || plan.InputWidth != input.Width)
                 tilt = Crop(tilt, input.Width, 0, 0, plan.InputWidth, plan.InputHeight);
             if (resample) tilt = FourierResampling.Resample(tilt, plan.InputHeight, plan.InputWidth, plan.Height, plan.Width);
-            output[i] = Crop(tilt, plan.Width, plan.CropX, plan.CropY, plan.CropWidth, plan.CropHeight);
-        }, run.Cancel, run.Progress("tilt"), maxThreads: resample ? 1 : 0);
+            return Crop(tilt, plan.Width, plan.CropX, plan.CropY, plan.CropWidth, plan.CropHeight);
+        }, (i, tilt) =>
+        {
+            output[i] = tilt;
+            progress?.Invoke(++done, input.TiltCount);
+        }, run.Cancel);
 
         var origin = (input.Origin.X + plan.CropX * plan.PixelSize, input.Origin.Y + plan.CropY * plan.PixelSize, input.Origin.Z);
         // Output pixel j samples input position j·(in/out) (pixel 0 stays put), then the crop shifts it.
