@@ -9,8 +9,8 @@ namespace FakET.PowerShell.Cmdlets;
 /// <para type="description">-Size X, Y then crops to a region of that many pixels (after resampling), centred on -Center X, Y (pixel indices after resampling, from 0; by default the centre, width/2 and height/2). A region that reaches outside the tilts is the error ResizeRegionOutside. The tilt angles, acquisition order and history carry over; the pixel size and the MRC origin (the position of pixel 0, in Å) are updated, and a ground truth from New-TiltSeries is mapped to the new pixels. The history records the output pixel size, the resampled size and the region.</para>
 /// <para type="description">Resampling runs through libtorch in float64, one tilt at a time; it needs about 24 bytes per pixel of the input and of the resampled tilt besides the output.</para>
 /// <example><code>Import-TiltSeries ts.mrc | Resize-TiltSeries -PixelSize 10 | Export-TiltSeries ts_10A.mrc</code><para>Resamples a real tilt series to the 10 Å pixels of a simulation.</para></example>
-/// <example><code>$style = Import-TiltSeries ts.mrc | Resize-TiltSeries -Bin 4 -Size 512,512</code><para>Bins by 4 and keeps the central 512×512 pixels, to use as the style of 512×512 simulated tilts.</para></example>
-/// <example><code>$series | Resize-TiltSeries -Size 256,256 -Center 600,400</code><para>Crops a 256×256 region centred on column 600, row 400, without resampling.</para></example>
+/// <example><code>$style = Import-TiltSeries ts_4k.mrc | Resize-TiltSeries -Bin 4 -Size 512,512</code><para>Bins a series of 4096-pixel tilts by 4 and keeps the central 512×512 pixels, to use as the style of 512×512 simulated tilts.</para></example>
+/// <example><code>$series | Resize-TiltSeries -Size 16,16 -Center 10,12</code><para>Crops a 16×16 region centred on column 10, row 12, without resampling; the origin moves with it.</para></example>
 /// </summary>
 [Cmdlet(VerbsCommon.Resize, "TiltSeries")]
 [OutputType(typeof(TiltSeries))]
