@@ -35,7 +35,7 @@
         'Export-VolumePreview'
         'Measure-PickingAccuracy'
         'Measure-Realism'
-        # MRC validation (issue 15)
+        'Resize-TiltSeries'
         'Test-MrcFile'
     )
     FunctionsToExport    = @()

@@ -130,4 +130,8 @@ public static class ErrorIds
     public const string SafeTensorsWeightsInvalid = "SafeTensorsWeightsInvalid";
     public const string StyleModelUriInvalid = "StyleModelUriInvalid";
     public const string FileReadFailed = "FileReadFailed";
+    // Noise from half-sets (Measure-TiltNoise -Even -Odd) and resampling (Resize-TiltSeries)
+    public const string NoiseEstimateMixed = "NoiseEstimateMixed";
+    public const string ResizeParameterInvalid = "ResizeParameterInvalid";
+    public const string ResizeRegionOutside = "ResizeRegionOutside";
 }

@@ -226,6 +226,30 @@ Describe 'Measure-TiltNoise' {
         $fewer = $small.Sample | New-TiltSeries -TiltRange -60, 60 -TiltStep 30
         Should-FailWith { Measure-TiltNoise -Reference $small.Measured -Clean $fewer } -Id NoiseTiltCountMismatch -Category InvalidArgument
     }
+
+    It 'binds the microscope''s half-sets by property name (Even, Odd) and records a half-set profile' {
+        $halves = $small.Clean | Invoke-MicroscopeSimulation -HalfSets -Seed 4
+        $halves.NoShotNoise.TiltCount | Should -Be $small.Clean.TiltCount
+        $profile = $halves | Measure-TiltNoise -PolynomialOrder -1
+        "$($profile.Estimate)" | Should -Be 'HalfSet'
+        "$((Measure-TiltNoise -Reference $small.Measured -Clean $small.Clean).Estimate)" | Should -Be 'Paired'
+        Should-FailWith { Measure-TiltNoise -Even $halves.Even, $halves.Even -Odd $halves.Odd } -Id NoisePairCountMismatch -Category InvalidArgument
+    }
+}
+
+Describe 'Resize-TiltSeries' {
+    It 'binds series by value, bins and crops, and keeps the angles' {
+        $resized = $small.Clean | Resize-TiltSeries -Bin 2 -Size 10, 8 -Center 8, 8
+        $resized.Shape | Should -Be @($small.Clean.TiltCount, 8, 10)
+        $resized.PixelSize | Should -Be (2 * $small.Clean.PixelSize)
+        $resized.TiltAngles | Should -Be $small.Clean.TiltAngles
+        $resized.History[-1].Step | Should -Be 'Resize-TiltSeries'
+    }
+
+    It 'refuses a region outside the tilts (ResizeRegionOutside) and -Bin with -PixelSize (ResizeParameterInvalid)' {
+        Should-FailWith { $small.Clean | Resize-TiltSeries -Size 40, 40 } -Id ResizeRegionOutside -Category InvalidArgument
+        Should-FailWith { $small.Clean | Resize-TiltSeries -Bin 2 -PixelSize 30 } -Id ResizeParameterInvalid -Category InvalidArgument
+    }
 }
 
 Describe 'Add-TiltNoise' {
@@ -262,6 +286,15 @@ Describe 'Invoke-StyleTransfer' {
         $styled.TiltAngles | Should -Be @(0)
         $styled.History[-1].Step | Should -Be 'Invoke-StyleTransfer'
         "$warned" | Should -Match 'Install-StyleModel'
+    }
+
+    It 'takes a style of another tilt scheme by nearest angle, and names Resize-TiltSeries for another size' {
+        $style = $small.Sample | New-TiltSeries -TiltAngles -50, 10, 55 | Invoke-MicroscopeSimulation -Seed 3
+        $styled = $small.Noisy | Invoke-StyleTransfer -Style $style -TiltRange 0, 1 -Seed 1 -WarningAction SilentlyContinue
+        $styled.History[-1].Parameters.StylePairing | Should -Be 'nearest angle'
+        $styled.History[-1].Parameters.StyleTilts[0..1] | Should -Be @(0, 0)
+        $failure = Should-FailWith { $small.Noisy | Invoke-StyleTransfer -Style ($small.Measured | Resize-TiltSeries -Size 24, 24) -TiltRange 0, 0 -WarningAction SilentlyContinue } -Id StyleTransferSeriesMismatch -Category InvalidArgument
+        $failure.Record.Exception.Message | Should -Match 'Resize-TiltSeries'
     }
 
     It 'fails on a device that is not there (ComputeDeviceNotAvailable)' {

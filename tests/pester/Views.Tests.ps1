@@ -28,6 +28,14 @@ Describe 'One-line views' {
         $series, $series | Show | Should -Be @($series.ToString(), $series.ToString())
     }
 
+    It 'shows the microscope''s half-sets as a list of their three series' {
+        $halves = $small.Clean | Invoke-MicroscopeSimulation -HalfSets -Seed 1
+        $lines = $halves | Show
+        $lines | Should -HaveCount 3
+        $lines[0] | Should -Be "Even        : $($halves.Even)"
+        $lines[2] | Should -BeLike 'NoShotNoise : *without shot noise'
+    }
+
     It 'shows a volume, a sample and a noise profile as one line each' {
         $volume = Import-Volume v.mrc
         $volume, $small.Sample | Show | Should -Be @($volume.ToString(), $small.Sample.ToString())

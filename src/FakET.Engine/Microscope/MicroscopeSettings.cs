@@ -14,6 +14,19 @@ public enum AcquisitionOrder
     Sequential,
 }
 
+/// <summary>Which part of the dose a recording holds (<see cref="MicroscopeSettings.Part"/>).</summary>
+public enum RecordedPart
+{
+    /// <summary>The whole dose, as Poisson counts.</summary>
+    Full,
+    /// <summary>The first half of the frames: half the dose, Poisson counts independent of the odd half's.</summary>
+    EvenHalf,
+    /// <summary>The second half of the frames: half the dose, its own Poisson counts.</summary>
+    OddHalf,
+    /// <summary>The whole dose's expected counts, without shot noise (still through the detector's MTF).</summary>
+    NoShotNoise,
+}
+
 /// <summary>The settings of the physics-lite microscope. Defaults describe a typical 300 kV cryo-ET session.</summary>
 public sealed record MicroscopeSettings : StageOptions
 {
@@ -45,6 +58,9 @@ public sealed record MicroscopeSettings : StageOptions
     public bool DetectorMtf { get; init; } = true;
     /// <summary>Seed of the shot noise.</summary>
     public int Seed { get; init; }
+    /// <summary>What the recording holds: the whole dose (default), one of two independent half-sets of it (as
+    /// even/odd frame sums), or its expected counts without shot noise (<see cref="HalfSets"/>).</summary>
+    public RecordedPart Part { get; init; } = RecordedPart.Full;
 
     /// <summary>Checks every setting; the error names the one that is out of range.</summary>
     public override void Validate()
@@ -59,6 +75,8 @@ public sealed record MicroscopeSettings : StageOptions
         Require(IceThickness >= 0 && double.IsFinite(IceThickness), "IceThickness", IceThickness, "0 nm or more");
         Require(MeanFreePath > 0 && double.IsFinite(MeanFreePath), "MeanFreePath", MeanFreePath, "a positive number of nm");
         Require(PhaseScale >= 0 && double.IsFinite(PhaseScale), "PhaseScale", PhaseScale, "0 rad or more");
+        if (!Enum.IsDefined(Part))
+            throw new FakETException(ErrorIds.MicroscopeParameterInvalid, FailureKind.InvalidArgument, $"Unknown recorded part {Part}.");
         if (AcquisitionOrder is { } order && !Enum.IsDefined(order))
             throw new FakETException(ErrorIds.MicroscopeParameterInvalid, FailureKind.InvalidArgument, $"Unknown acquisition order {AcquisitionOrder}.");
     }

@@ -169,14 +169,17 @@ public sealed class MicroscopeSimulation : Stage<TiltSeries, MicroscopeSettings,
             using (var scope = torch.NewDisposeScope())
             {
                 var contrast = fft.irfft2(fft.rfft2(phase.to(device)) * filter.to(device), s: shape);
-                double electrons = exposure.Dose * pixel * pixel * exposure.Beam;
+                double electrons = exposure.Dose * pixel * pixel * exposure.Beam * HalfSets.DoseFraction(settings.Part);
                 TensorData.CopyTo((contrast + 1).clamp_min(0) * electrons, counts);
             }
 
             // The expected counts become Poisson counts in place, each row from its own stream (seed, tilt, row).
-            Parallel.For(0, height, new ParallelOptions { CancellationToken = cancel }, y =>
+            // A half-set draws from streams of its own (seed, tilt, row, part); without shot noise the expected counts stay.
+            if (settings.Part != RecordedPart.NoShotNoise) Parallel.For(0, height, new ParallelOptions { CancellationToken = cancel }, y =>
             {
-                var random = SeededRandom.For(settings.Seed, SeededRandom.Purpose.ShotNoise, i, y);
+                var random = settings.Part == RecordedPart.Full
+                    ? SeededRandom.For(settings.Seed, SeededRandom.Purpose.ShotNoise, i, y)
+                    : SeededRandom.For(settings.Seed, SeededRandom.Purpose.ShotNoise, i, y, (long)settings.Part);
                 var row = counts.AsSpan(y * width, width);
                 for (int x = 0; x < width; x++) row[x] = random.NextPoisson(row[x]);
             });
@@ -198,7 +201,7 @@ public sealed class MicroscopeSimulation : Stage<TiltSeries, MicroscopeSettings,
             ["PriorDose"] = exposures.Select(e => e.PriorDose).ToArray(),
         };
         string summary = string.Create(CultureInfo.InvariantCulture,
-            $"microscope {settings.Voltage:0.#} kV, {settings.Defocus:0.##} µm, {settings.TotalDose:0.#} e/Å² (seed {settings.Seed})");
+            $"microscope {settings.Voltage:0.#} kV, {settings.Defocus:0.##} µm, {settings.TotalDose:0.#} e/Å² (seed {settings.Seed}){HalfSets.Describe(settings.Part)}");
         return clean.Derive(output, run.Entry(summary, decided), acquisitionOrder: order.Select(i => angles[i]).ToArray());
     }
 

@@ -63,10 +63,12 @@ public sealed class TiltSeries : ImageStack
     /// tilt angles, acquisition order, origin, pixel size and ground truth; a step that deliberately changes one says so here:
     /// <paramref name="selection"/> keeps only those tilts (their angles and their entries of the acquisition order),
     /// <paramref name="height"/>, <paramref name="width"/> and <paramref name="pixelSize"/> resize the images, and
-    /// <paramref name="acquisitionOrder"/> replaces the order. Every stage that makes a series from a series makes it here.
+    /// <paramref name="acquisitionOrder"/> replaces the order, and <paramref name="origin"/> and <paramref name="groundTruth"/>
+    /// replace the MRC origin and the ground truth's frame (a crop moves them). Every stage that makes a series from a series makes it here.
     /// </summary>
     public TiltSeries Derive(float[][] tilts, HistoryEntry entry, (int First, int Count)? selection = null, int? height = null,
-        int? width = null, double? pixelSize = null, IReadOnlyList<double>? acquisitionOrder = null)
+        int? width = null, double? pixelSize = null, IReadOnlyList<double>? acquisitionOrder = null,
+        (double X, double Y, double Z)? origin = null, GroundTruth? groundTruth = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var (first, count) = selection ?? (0, Count);
@@ -77,8 +79,8 @@ public sealed class TiltSeries : ImageStack
         int h = height ?? Height, w = width ?? Width;
         return new TiltSeries(tilts, h, w, angles, pixelSize ?? PixelSize, HistoryWith(entry), order)
         {
-            Origin = Origin,
-            GroundTruth = GroundTruth?.Resized(Height, Width, h, w),
+            Origin = origin ?? Origin,
+            GroundTruth = groundTruth ?? GroundTruth?.Resized(Height, Width, h, w),
         };
     }
 

@@ -46,7 +46,33 @@ public static class NoiseEstimation
         Action<int, int>? progress = null, int maxThreads = 0)
     {
         CheckPair(reference, clean);
-        int n = reference.TiltCount;
+        return PerTilt(reference, clean, i => MeasureTilt(reference.Tilt(i), clean.Tilt(i)), NoiseEstimate.Paired, cancel, progress, maxThreads);
+    }
+
+    /// <summary>
+    /// The four curves of one pair of even/odd half-sets of the same exposures (docs/DESIGN.md, "Noise from half-sets"):
+    /// per tilt, ρ is the half-sets' correlation (<see cref="MeasureTilt"/>'s r), the full sum's signal fraction follows
+    /// from Spearman–Brown, r² = 2ρ/(1 + ρ), and σ² = 1 − r²; the mean and standard deviation are the full sum's (Even + Odd).
+    /// </summary>
+    /// <exception cref="FakETException">The half-sets differ in tilt count or image size, or a tilt cannot be measured.</exception>
+    public static NoiseCurves MeasureHalfSets(TiltSeries even, TiltSeries odd, CancellationToken cancel = default,
+        Action<int, int>? progress = null, int maxThreads = 0)
+    {
+        CheckPair(even, odd, "even half-set", "odd half-set");
+        return PerTilt(even, odd, i =>
+        {
+            var (rho, _, _, _) = MeasureTilt(even.Tilt(i), odd.Tilt(i));
+            var (r, sigma) = SpearmanBrown(rho);
+            var (mean, std) = Statistics.MeanStd(Sum(even.Tilt(i), odd.Tilt(i)));
+            return (r, sigma, mean, std);
+        }, NoiseEstimate.HalfSet, cancel, progress, maxThreads);
+    }
+
+    /// <summary>The four curves of a pair, measured tilt by tilt in parallel; an error names its tilt.</summary>
+    static NoiseCurves PerTilt(TiltSeries first, TiltSeries second, Func<int, (double R, double Sigma, double Mean, double Std)> measure,
+        NoiseEstimate estimate, CancellationToken cancel, Action<int, int>? progress, int maxThreads)
+    {
+        int n = first.TiltCount;
         var r = new double[n];
         var sigma = new double[n];
         var mean = new double[n];
@@ -55,25 +81,40 @@ public static class NoiseEstimation
         {
             try
             {
-                (r[i], sigma[i], mean[i], std[i]) = MeasureTilt(reference.Tilt(i), clean.Tilt(i));
+                (r[i], sigma[i], mean[i], std[i]) = measure(i);
             }
             catch (FakETException e)
             {
                 throw new FakETException(e.ErrorId, e.Kind, $"Tilt {i}: {e.Message}", e);
             }
         }, cancel, progress, maxThreads);
-        return new NoiseCurves(r, sigma, mean, std, $"{reference} | {clean}") { TiltAngles = reference.TiltAngles ?? clean.TiltAngles };
+        return new NoiseCurves(r, sigma, mean, std, $"{first} | {second}") { TiltAngles = first.TiltAngles ?? second.TiltAngles, Estimate = estimate };
+    }
+
+    /// <summary>The full sum's r and σ from the half-sets' correlation ρ ∈ [0, 1]: r = √(2ρ/(1 + ρ)), σ = √(1 − r²).</summary>
+    public static (double R, double Sigma) SpearmanBrown(double rho)
+    {
+        double r2 = 2 * rho / (1 + rho);
+        return (Math.Sqrt(r2), Math.Sqrt(Math.Max(0, 1 - r2)));
+    }
+
+    /// <summary>The full sum of two half-set tilts, pixel by pixel.</summary>
+    public static float[] Sum(ReadOnlySpan<float> even, ReadOnlySpan<float> odd)
+    {
+        var sum = new float[even.Length];
+        for (int p = 0; p < sum.Length; p++) sum[p] = even[p] + odd[p];
+        return sum;
     }
 
     /// <summary>Checks that a reference and its clean projections can be compared tilt by tilt.</summary>
-    public static void CheckPair(TiltSeries reference, TiltSeries clean)
+    public static void CheckPair(TiltSeries reference, TiltSeries clean, string first = "reference series", string second = "clean series")
     {
         if (reference.TiltCount != clean.TiltCount)
             throw new FakETException(ErrorIds.NoiseTiltCountMismatch, FailureKind.InvalidArgument,
-                $"The reference series has {reference.TiltCount} tilts but its clean series has {clean.TiltCount}; give the clean projections of the same tilts.");
+                $"The {first} has {reference.TiltCount} tilts but its {second} has {clean.TiltCount}; give {(second == "clean series" ? "the clean projections of" : "the other half of")} the same tilts.");
         if (reference.Height != clean.Height || reference.Width != clean.Width)
             throw new FakETException(ErrorIds.NoiseShapeMismatch, FailureKind.InvalidArgument,
-                $"The reference tilts are {reference.Height}×{reference.Width} but the clean ones are {clean.Height}×{clean.Width}; they must match pixel for pixel.");
+                $"The {first}'s tilts are {reference.Height}×{reference.Width} but the {second}'s are {clean.Height}×{clean.Width}; they must match pixel for pixel.");
     }
 }
 
@@ -99,6 +140,10 @@ public sealed class NoiseAggregation : Stage<IReadOnlyList<NoiseCurves>, NoiseAg
         if (order >= n)
             throw new FakETException(ErrorIds.NoisePolynomialOrderInvalid, FailureKind.InvalidArgument,
                 $"The polynomial order must be between −1 (no fit) and {n - 1} (one less than the {n} tilts), not {order}.");
+        var estimate = measurements[0].Estimate;
+        if (measurements.Any(m => m.Estimate != estimate))
+            throw new FakETException(ErrorIds.NoiseEstimateMixed, FailureKind.InvalidArgument,
+                "Some pairs are half-sets and some are measured against clean projections; their r measure different things (docs/DESIGN.md, \"Noise from half-sets\"), so measure one profile of each.");
         var angles = measurements.Select(m => m.TiltAngles).FirstOrDefault(a => a is not null);
         for (int p = 0; p < measurements.Count; p++)
             if (measurements[p].TiltAngles is { } other && angles is not null && other.Zip(angles).Any(a => Math.Abs(a.First - a.Second) > 0.5))
@@ -128,10 +173,14 @@ public sealed class NoiseAggregation : Stage<IReadOnlyList<NoiseCurves>, NoiseAg
         }
         if (clamped.Count > 0)
             run.Warning($"The order-{order} fit left the valid range for {string.Join("; ", clamped)}; those values were set to the nearest valid one (r in 0…1, standard deviations ≥ 0).");
-        string summary = $"order {order} from {measurements.Count} pair{(measurements.Count == 1 ? "" : "s")}";
-        var entry = run.Entry(summary, new Dictionary<string, object?> { ["Pairs"] = measurements.Select(m => m.Source).ToArray() });
+        string summary = $"order {order} from {measurements.Count} {(estimate == NoiseEstimate.HalfSet ? "half-set pair" : "pair")}{(measurements.Count == 1 ? "" : "s")}";
+        var entry = run.Entry(summary, new Dictionary<string, object?>
+        {
+            ["Pairs"] = measurements.Select(m => m.Source).ToArray(),
+            ["Estimate"] = estimate,
+        });
         return new NoiseProfile(new NoiseCurves(aggregated[0], aggregated[1], aggregated[2], aggregated[3]), angles, order,
-            measurements, new[] { entry });
+            measurements, new[] { entry }, estimate);
     }
 }
 

@@ -3,6 +3,18 @@ using System.Text;
 
 namespace FakET.Noise;
 
+/// <summary>What a noise profile's r measures: which signal it is the correlation with.</summary>
+public enum NoiseEstimate
+{
+    /// <summary>The paper's: measured tilts against the clean projections of the same sample. r is the correlation with the
+    /// clean projection, so the CTF's and the detector's decorrelation count as noise.</summary>
+    Paired,
+    /// <summary>From even/odd half-sets of the measured data alone: with ρ their correlation, r² = 2ρ/(1 + ρ)
+    /// (Spearman–Brown), the correlation of the full sum with its own noise-free image; only shot noise (and whatever
+    /// else differs between the halves) counts as noise.</summary>
+    HalfSet,
+}
+
 /// <summary>One tilt of a noise profile.</summary>
 /// <param name="Index">Tilt index, from 0 (FakET fits its curves over this index).</param>
 /// <param name="Angle">Tilt angle in degrees, or <c>null</c> when the reference series had none.</param>
@@ -30,6 +42,9 @@ public sealed record NoiseCurves(IReadOnlyList<double> R, IReadOnlyList<double> 
     /// <summary>The tilt angles of the series the curves were measured on, or <c>null</c> when unknown.</summary>
     public IReadOnlyList<double>? TiltAngles { get; init; }
 
+    /// <summary>What r was measured against (<see cref="NoiseEstimate"/>).</summary>
+    public NoiseEstimate Estimate { get; init; } = NoiseEstimate.Paired;
+
     /// <summary>The four curves, in the order R, Sigma, ReferenceMean, ReferenceStd.</summary>
     public IReadOnlyList<double>[] All => new[] { R, Sigma, ReferenceMean, ReferenceStd };
 
@@ -52,8 +67,10 @@ public sealed class NoiseProfile
     /// <param name="polynomialOrder">Order of the fits over the tilt index (−1: unfitted; 0: constants, the Gaussian BASELINE).</param>
     /// <param name="measurements">The curves measured on each reference pair (may be empty).</param>
     /// <param name="history">The steps that made the profile.</param>
+    /// <param name="estimate">What r was measured against: clean projections (the paper's) or half-sets.</param>
     public NoiseProfile(NoiseCurves values, IReadOnlyList<double>? tiltAngles, int polynomialOrder,
-        IReadOnlyList<NoiseCurves>? measurements = null, IEnumerable<HistoryEntry>? history = null)
+        IReadOnlyList<NoiseCurves>? measurements = null, IEnumerable<HistoryEntry>? history = null,
+        NoiseEstimate estimate = NoiseEstimate.Paired)
     {
         ArgumentNullException.ThrowIfNull(values);
         int n = values.Count;
@@ -96,6 +113,8 @@ public sealed class NoiseProfile
         _std = values.ReferenceStd.ToArray();
         _angles = tiltAngles?.ToArray();
         PolynomialOrder = polynomialOrder;
+        if (!Enum.IsDefined(estimate)) throw Invalid($"Unknown noise estimate {estimate}.");
+        Estimate = estimate;
         Measurements = (measurements ?? Array.Empty<NoiseCurves>()).ToList();
         History = (history ?? Array.Empty<HistoryEntry>()).ToList();
     }
@@ -112,6 +131,8 @@ public sealed class NoiseProfile
     public int TiltCount => _r.Length;
     /// <summary>Order of the polynomial fits over the tilt index: −1 none, 0 constants (Gaussian BASELINE), 2 the paper's.</summary>
     public int PolynomialOrder { get; }
+    /// <summary>What r was measured against: Paired (clean projections, the paper's) or HalfSet (even/odd half-sets).</summary>
+    public NoiseEstimate Estimate { get; }
     /// <summary>Tilt angles in degrees (a copy), or <c>null</c> when unknown.</summary>
     public double[]? TiltAngles => _angles?.ToArray();
     /// <summary>r per tilt (a copy).</summary>
@@ -130,7 +151,7 @@ public sealed class NoiseProfile
     public IReadOnlyList<HistoryEntry> History { get; }
 
     /// <summary>The profile's own curves.</summary>
-    public NoiseCurves Values => new(_r, _sigma, _mean, _std);
+    public NoiseCurves Values => new(_r, _sigma, _mean, _std) { TiltAngles = _angles, Estimate = Estimate };
 
     /// <summary>One row per tilt.</summary>
     public IReadOnlyList<NoiseProfileRow> Rows =>
@@ -149,7 +170,7 @@ public sealed class NoiseProfile
     {
         var line = new StringBuilder($"NoiseProfile {TiltCount} tilts  ");
         line.Append(_angles is null ? "angles unknown" : $"{TiltSeries.Degrees(_angles.Min())}…{TiltSeries.Degrees(_angles.Max())}");
-        line.Append($"  {Kind}, {PairCount} pair{(PairCount == 1 ? "" : "s")}");
+        line.Append($"  {Kind}, {PairCount} {(Estimate == NoiseEstimate.HalfSet ? "half-set pair" : "pair")}{(PairCount == 1 ? "" : "s")}");
         line.Append($"  r {Range(_r)}  σ {Range(_sigma)}");
         return line.ToString();
 

@@ -6,7 +6,8 @@ namespace FakET.Noise;
 
 /// <summary>
 /// A noise profile as JSON: the per-tilt arrays (<c>r</c>, <c>sigma</c>, <c>referenceMean</c>, <c>referenceStd</c>,
-/// <c>tiltAngles</c>) at the top level, where any program can read them, the fit order, the curves measured on each
+/// <c>tiltAngles</c>) at the top level, where any program can read them, the fit order, the <c>estimate</c> (<c>Paired</c> or <c>HalfSet</c>;
+/// files without it are paired), the curves measured on each
 /// reference pair, and the history. Numbers are written so that they read back exactly.
 /// </summary>
 public static class NoiseProfileFile
@@ -22,6 +23,7 @@ public static class NoiseProfileFile
             ["formatVersion"] = FormatVersion,
             ["tiltCount"] = profile.TiltCount,
             ["polynomialOrder"] = profile.PolynomialOrder,
+            ["estimate"] = profile.Estimate.ToString(),
             ["tiltAngles"] = profile.TiltAngles is { } angles ? Array(angles) : null,
         };
         var values = profile.Values.All;
@@ -61,9 +63,14 @@ public static class NoiseProfileFile
                 measured.Add(m with { Source = item["source"]?.GetValue<string>() ?? "" });
             }
             var history = HistorySidecar.FromJson(root["history"] as JsonArray);
+            // Profiles written before half-sets existed were all paired.
+            var estimate = root["estimate"]?.GetValue<string>() is { } named
+                ? Enum.TryParse<NoiseEstimate>(named, out var parsed) && Enum.IsDefined(parsed) ? parsed : throw Invalid(source, $"\"estimate\" is \"{named}\", not Paired or HalfSet")
+                : NoiseEstimate.Paired;
+            measured = measured.Select(m => m with { Estimate = estimate }).ToList();
             try
             {
-                return new NoiseProfile(curves, angles, order, measured, history);
+                return new NoiseProfile(curves, angles, order, measured, history, estimate);
             }
             catch (FakETException e)
             {

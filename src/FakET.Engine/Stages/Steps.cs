@@ -16,11 +16,13 @@ public static class Steps
     public const string InvokeStyleTransfer = "Invoke-StyleTransfer";
     public const string NewTomogram = "New-Tomogram";
     public const string ConvertToPotential = "ConvertTo-Potential";
+    public const string ResizeTiltSeries = "Resize-TiltSeries";
 
     /// <summary>Every stage's step name (all but <see cref="Import"/>).</summary>
     public static IReadOnlyList<string> Stages { get; } = new[]
     {
         NewPhantom, NewTiltSeries, InvokeMicroscopeSimulation, MeasureTiltNoise, AddTiltNoise, InvokeStyleTransfer, NewTomogram,
         ConvertToPotential,
+        ResizeTiltSeries,
     };
 }

@@ -97,7 +97,8 @@ public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSetting
     /// </summary>
     protected override TiltSeries Execute(TiltSeries content, StyleTransferSettings settings, StageRun run)
     {
-        var style = settings.Style!;
+        var stylePairing = StyleTiltPairing.Pair(content, settings.Style!);
+        var style = StyleTiltPairing.Arrange(settings.Style!, stylePairing);
         var init = settings.Init;
         var cancel = run.Cancel;
         var progress = run.Progress("tilt");
@@ -121,7 +122,7 @@ public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSetting
                 $"working sizes go down to {sizes.Min(s => Math.Min(s.H, s.W))} pixels. Use a larger -MinScale or shallower layers.");
 
         var contentRange = UnitRange(content, "content");
-        var styleRange = UnitRange(style, "style");
+        var styleRange = UnitRange(settings.Style!, "style");
         var initRange = init is null ? contentRange : UnitRange(init, "init");
         var (outH, outW) = sizes[^1];
         int count = last - first + 1;
@@ -156,6 +157,8 @@ public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSetting
             ["WeightsPath"] = Weights.Path,
             ["Init"] = init is null ? "content" : "given",
             ["TiltRange"] = new[] { first, last },
+            ["StylePairing"] = StyleTiltPairing.ByIndex(settings.Style!, stylePairing) ? "by index" : "nearest angle",
+            ["StyleTilts"] = stylePairing,
             ["Device"] = Device.type.ToString(),
         };
         string summary = string.Create(CultureInfo.InvariantCulture,
@@ -208,7 +211,10 @@ public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSetting
         if (other.TiltCount != content.TiltCount || other.Height != content.Height || other.Width != content.Width)
             throw new FakETException(ErrorIds.StyleTransferSeriesMismatch, FailureKind.InvalidArgument,
                 $"The {what} series is {other.TiltCount}×{other.Height}×{other.Width} but the content is " +
-                $"{content.TiltCount}×{content.Height}×{content.Width}: content, style and init must agree in tilt count and image size.");
+                $"{content.TiltCount}×{content.Height}×{content.Width}: content, style and init must have the same image size, and the init the content's tilts" +
+                (other.Height != content.Height || other.Width != content.Width
+                    ? $"; Resize-TiltSeries makes a series fit (-PixelSize {content.PixelSize.ToString("0.###", CultureInfo.InvariantCulture)} -Size {content.Width},{content.Height})."
+                    : "."));
     }
 
     /// <summary>Global minimum and max − min of a series, in float32 as numpy computes x − min and its maximum.</summary>

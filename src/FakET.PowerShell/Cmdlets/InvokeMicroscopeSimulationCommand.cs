@@ -8,11 +8,13 @@ namespace FakET.PowerShell.Cmdlets;
 /// <para type="description">This cmdlet is not FakET and not part of the published method: FakET learns the look of real data instead of modelling the microscope. It is a rough, fast physical model for when no real tilt series is at hand, e.g. to give Measure-TiltNoise and the style transfer a realistic, reproducible reference in seconds (a physics-based simulator such as SHREC's takes hours). Do not take its output for real data.</para>
 /// <para type="description">Per tilt: the clean projection (dense matter dark) becomes a weak phase object with root-mean-square phase -PhaseScale over the series; its image contrast is formed by the phase-contrast transfer function of -Voltage, -SphericalAberration, -AmplitudeContrast and -Defocus (underfocus positive), damped by the envelope exp(-B k²/4) of -BFactor and by radiation damage (Grant and Grigorieff's critical exposure) for the dose the specimen received before this tilt. -TotalDose is shared equally between the tilts, and the recording order decides which tilts come first: the series' own acquisition order, or -AcquisitionOrder (dose-symmetric in groups of -GroupSize when the series has no order of its own). The zero-loss beam falls as exp(-t/(MFP·cos θ)) through a slab of -IceThickness, so high tilts get fewer electrons. The expected electrons per pixel are drawn as Poisson counts (shot noise) and filtered by the detector's pixel-aperture MTF. The output is in electrons per pixel.</para>
 /// <para type="description">The shot noise is seeded (each image row draws from its own stream of -Seed, tilt and row), so the same seed gives the same output. Fourier transforms run through libtorch, on a GPU when one is present.</para>
+/// <para type="description">-HalfSets records the dose as real pipelines split it: an object with Even and Odd, two half-sets of half the dose each with independent shot noise (as the even and odd frame sums Warp or RELION 5 write), and NoShotNoise, the whole dose's expected counts through the same optics and detector, without shot noise. Even + Odd is distributed as the normal output; its correlation with NoShotNoise is the true signal fraction that Measure-TiltNoise -Even -Odd estimates from the halves alone.</para>
 /// <example><code>$measured = $clean | Invoke-MicroscopeSimulation -Defocus 4 -TotalDose 120 -Seed 7</code><para>A measured-like series to measure a noise profile on: Measure-TiltNoise -Reference $measured -Clean $clean.</para></example>
+/// <example><code>$halves = $clean | Invoke-MicroscopeSimulation -HalfSets -Seed 7; Measure-TiltNoise -Even $halves.Even -Odd $halves.Odd</code><para>Even/odd half-sets and the image without shot noise, to check a half-set noise profile against the truth.</para></example>
 /// <example><code>$clean | Invoke-MicroscopeSimulation -AcquisitionOrder Sequential -IceThickness 250 -BFactor 200 -Seed 1</code><para>A thicker specimen, recorded from -60° to +60°, with a stronger envelope.</para></example>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "MicroscopeSimulation")]
-[OutputType(typeof(TiltSeries))]
+[OutputType(typeof(TiltSeries), typeof(HalfSets))]
 public sealed class InvokeMicroscopeSimulationCommand : FakETCmdlet
 {
     static readonly MicroscopeSettings Defaults = new();
@@ -82,6 +84,10 @@ public sealed class InvokeMicroscopeSimulationCommand : FakETCmdlet
     [Parameter]
     public SwitchParameter NoDetectorMtf { get; set; }
 
+    /// <summary><para type="description">Write an object with the two half-sets of the dose (Even, Odd: independent shot noise, half the dose each) and the image without shot noise (NoShotNoise) instead of one series.</para></summary>
+    [Parameter]
+    public SwitchParameter HalfSets { get; set; }
+
     /// <summary><para type="description">Seed of the shot noise. Without it a random seed is used and recorded in the history.</para></summary>
     [Parameter]
     public int? Seed { get; set; }
@@ -107,6 +113,8 @@ public sealed class InvokeMicroscopeSimulationCommand : FakETCmdlet
             DetectorMtf = !NoDetectorMtf,
             Seed = seed,
         };
-        TryRun(() => WriteObject(new MicroscopeSimulation().Run(InputObject, settings, Reporter("Recording"), Cancel)), InputObject);
+        TryRun(() => WriteObject(HalfSets
+            ? Microscope.HalfSets.Record(new MicroscopeSimulation(), InputObject, settings, Reporter("Recording"), Cancel)
+            : new MicroscopeSimulation().Run(InputObject, settings, Reporter("Recording"), Cancel)), InputObject);
     }
 }

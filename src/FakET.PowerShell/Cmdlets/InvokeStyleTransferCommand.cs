@@ -25,7 +25,7 @@ public sealed class InvokeStyleTransferCommand : FakETCmdlet, IDisposable
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public TiltSeries Content { get; set; } = null!;
 
-    /// <summary><para type="description">The style series: a measured tilt series whose look the output takes on, tilt by tilt. It must have the content's tilt count and size.</para></summary>
+    /// <summary><para type="description">The style series: a measured tilt series whose look the output takes on, tilt by tilt. It must have the content's image size (Resize-TiltSeries makes it fit). With the content's tilts it pairs tilt by tilt; with another tilt scheme each content tilt takes its style from the style tilt nearest in angle, and the output's history records the pairing (StylePairing, StyleTilts).</para></summary>
     [Parameter(Mandatory = true)]
     public TiltSeries Style { get; set; } = null!;
 
