@@ -3,15 +3,17 @@
     The whole FakET simulation on an embedded default: labelled, simulated tomograms from nothing outside.
 .DESCRIPTION
     1. A specimen with labels (New-Phantom) made of real molecules, the atomic models shipped with the module
-       (1HEL, lysozyme; 1TII, an AB5 toxin; 3O21, a GluA3 domain tetramer) as their potentials in volts, in
-       vitreous ice, and its clean tilt series (New-TiltSeries).
+       (1HEL, lysozyme; 1TII, an AB5 toxin; 3O21, a GluA3 domain tetramer) as their potentials in volts, and two
+       ribosome-sized complexes (the built-in 'large' barrel, 22 nm long), in vitreous ice, and its clean tilt
+       series (New-TiltSeries). The specimen is a piece of a wider slab, so no tilt sees past its sides.
     2. A measured-like reference: a second specimen through the physics-lite microscope
-       (Invoke-MicroscopeSimulation; not part of FakET, it stands in for a real tilt series).
+       (Invoke-MicroscopeSimulation; not part of FakET, it stands in for a real tilt series). Its phase comes from
+       the potential in volts, so the large complexes stand out and the small ones barely do, as in real data.
     3. FakET's noise model measured on that reference against its clean projections (Measure-TiltNoise),
        then the noisy (scale 1) and content (scale 0.25) series (Add-TiltNoise).
     4. Neural style transfer of the content towards the reference, starting from the noisy series
        (Invoke-StyleTransfer; pretrained VGG-19 if Install-StyleModel has run, else random weights, with a warning).
-    5. The tomogram (New-Tomogram).
+    5. The tomogram (New-Tomogram), in the slab geometry: no boundary inside the slab near its sides.
     It writes the simulated tilt series, the tomogram, the labels (class mask, particle list as CSV and as
     DeepFinder XML) and PNG previews (tilt montage, central slices, noise curves) into -OutputDirectory.
     At the default size (41 tilts of 128 x 128) it takes about 18 s on two cores.
@@ -39,7 +41,7 @@ function Step([string] $text) { '{0,6:F1} s  {1}' -f $clock.Elapsed.TotalSeconds
 
 $angles = @{ TiltRange = -60, 60; TiltStep = $TiltStep }
 $specimen = @{ Width = $Size; Height = $Size; Depth = $Depth; VoxelSize = $VoxelSize; SlabThickness = [int]($Depth * 0.75)
-               Class = '1HEL', '1TII', '3O21'; Count = 10, 5, 2; IceDensity = 0.57 }   # shipped atomic models, vitreous ice
+               Class = '1HEL', '1TII', '3O21', 'large'; Count = 10, 5, 2, 2; IceDensity = 0.57 }   # shipped atomic models, ribosome-sized shapes, vitreous ice
 
 # 1. The sample to simulate, with its ground truth, and its clean projections.
 $sample = New-Phantom @specimen -Seed $Seed
@@ -63,7 +65,7 @@ $simulated = $content | Invoke-StyleTransfer -Style $reference -Init $noisy -See
 Step "simulated: $simulated"
 
 # 5. The tomogram, as thick as the sample: it carries the sample's labels in its own frame, so it is training data.
-$tomogram = $simulated | New-Tomogram
+$tomogram = $simulated | New-Tomogram -Geometry Slab
 Step "tomogram:  $tomogram"
 
 # Files: data, labels, pictures.

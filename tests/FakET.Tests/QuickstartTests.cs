@@ -45,12 +45,58 @@ public class QuickstartTests
         // The labels: the class mask has the sample's shape; the particle lists name every particle.
         Assert.Equal((32, 64, 64), (MrcFile.ReadHeader(Path.Combine(output, "class_mask.mrc")).Nz, 64, 64));
         int particles = File.ReadAllLines(Path.Combine(output, "particles.csv")).Length - 1;
-        Assert.Equal(17, particles); // 10 small, 5 medium, 2 large
+        Assert.Equal(19, particles); // 10 lysozyme, 5 toxins, 2 GluA3 tetramers, 2 ribosome-sized barrels
         Assert.Equal(particles, System.Xml.Linq.XDocument.Load(Path.Combine(output, "particles.xml")).Descendants("object").Count());
         // The tomogram file carries the same labels, which come back with it.
         Assert.Equal(particles, tomogram.Labels!.Particles!.Count);
+        // What a cryo-ET user expects to see: ribosome-sized complexes stand out of the noise, the small molecules barely.
+        var cnr = ContrastToNoise(tomogram);
+        Assert.True(cnr["large"] < -1.5, $"contrast-to-noise by class: {string.Join(", ", cnr.Select(c => $"{c.Key} {c.Value:F2}"))}");
+        Assert.All(cnr.Where(c => c.Key != "large"), c => Assert.True(Math.Abs(c.Value) < Math.Abs(cnr["large"]) / 2,
+            $"{c.Key}: {c.Value:F2} against {cnr["large"]:F2} for the ribosome-sized class"));
         // Pictures: real PNG files.
         foreach (var png in new[] { "simulated_montage.png", "tomogram_slices.png", "noise_profile.png" })
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(Path.Combine(output, png))[..4]);
+    }
+
+    /// <summary>
+    /// Contrast-to-noise of each class in a labelled tomogram, voxel by voxel: (mean in the class mask − mean of the
+    /// background) / standard deviation of the background, where the background is every voxel of the slab's middle
+    /// (the outer eighth of the depth on either side left out) at least three voxels from any particle's mask.
+    /// Dense matter is dark in FakET's tomograms, so particles that stand out have a negative value.
+    /// </summary>
+    internal static Dictionary<string, double> ContrastToNoise(Volume tomogram)
+    {
+        var labels = tomogram.Labels!;
+        int nz = tomogram.Depth, ny = tomogram.Height, nx = tomogram.Width, z0 = nz / 8, z1 = nz - nz / 8;
+        var near = new bool[nz, ny, nx];
+        for (int z = 0; z < nz; z++)
+            for (int i = 0; i < ny * nx; i++)
+                near[z, i / nx, i % nx] = labels.ClassMask![z][i] != 0;
+        for (int step = 0; step < 3; step++)
+        {
+            var grown = (bool[,,])near.Clone();
+            for (int z = 0; z < nz; z++)
+                for (int y = 0; y < ny; y++)
+                    for (int x = 0; x < nx; x++)
+                        if (near[z, y, x])
+                            foreach (var (dz, dy, dx) in new[] { (1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1) })
+                                if ((uint)(z + dz) < nz && (uint)(y + dy) < ny && (uint)(x + dx) < nx) grown[z + dz, y + dy, x + dx] = true;
+            near = grown;
+        }
+        var background = new List<double>();
+        var inside = new Dictionary<int, List<double>>();
+        for (int z = z0; z < z1; z++)
+        {
+            var section = tomogram.Section(z);
+            for (int i = 0; i < ny * nx; i++)
+            {
+                int c = labels.ClassMask![z][i];
+                if (c != 0) (inside.TryGetValue(c, out var list) ? list : inside[c] = new List<double>()).Add(section[i]);
+                else if (!near[z, i / nx, i % nx]) background.Add(section[i]);
+            }
+        }
+        double mean = background.Average(), std = Math.Sqrt(background.Average(v => (v - mean) * (v - mean)));
+        return inside.ToDictionary(c => labels.ClassName(c.Key), c => (c.Value.Average() - mean) / std);
     }
 }

@@ -52,8 +52,11 @@ public sealed record MicroscopeSettings : StageOptions
     /// <summary>Inelastic mean free path of the electrons in ice, in nm: the zero-loss beam falls as exp(−path/MFP).</summary>
     public double MeanFreePath { get; init; } = 350;
     /// <summary>The specimen's phase shift in radians, root mean square over the series: how strongly the clean
-    /// projections scatter.</summary>
+    /// projections scatter. Used for a series that is not a potential in volts, or when <see cref="PhaseFromPotential"/> is off.</summary>
     public double PhaseScale { get; init; } = 0.1;
+    /// <summary>For a clean series projected from a potential in volts, take the phase from the potential itself
+    /// (σ ∫V dz, <see cref="SpecimenPhase"/>) rather than scaling it to <see cref="PhaseScale"/>.</summary>
+    public bool PhaseFromPotential { get; init; } = true;
     /// <summary>Filter the recorded counts with the detector's pixel-aperture MTF, sinc(f_x)·sinc(f_y).</summary>
     public bool DetectorMtf { get; init; } = true;
     /// <summary>Seed of the shot noise.</summary>

@@ -11,8 +11,9 @@ namespace FakET.Microscope;
 /// clean projections into a measured-like tilt series when no real data exist (e.g. as the style reference of a
 /// quick start). Per tilt i at angle θ:
 /// <list type="number">
-/// <item>the specimen's phase φ = −PhaseScale · (C − mean C) / rms, with C the clean projection (dense matter dark) and
-///   rms the root-mean-square of C − mean C over the whole series;</item>
+/// <item>the specimen's phase φ = σ ∫V dz relative to its mean, from the interaction constant σ, when the clean projection C
+///   is a potential in volts (<see cref="SpecimenPhase"/>); else φ = −PhaseScale · (C − mean C) / rms, with rms the
+///   root-mean-square of C − mean C over the whole series (dense matter dark in C);</item>
 /// <item>weak-phase image contrast 2·CTF(k)·E_B(k)·D_i(k)·Φ(k), with CTF(k) = −(√(1−A²) sin χ + A cos χ),
 ///   χ = πλΔf k² − π/2 Cs λ³ k⁴, envelope E_B = exp(−B k²/4), and radiation damage D_i = exp(−N_i/(2 N_e(k))) for the
 ///   dose N_i the specimen received before (and during half of) this exposure;</item>
@@ -123,7 +124,7 @@ public sealed class MicroscopeSimulation : Stage<TiltSeries, MicroscopeSettings,
             squares += std * std;
         }
         double rms = Math.Sqrt(squares / n);
-        double phaseGain = rms > 0 ? -settings.PhaseScale / rms : 0;
+        double phaseGain = SpecimenPhase.Gain(clean, settings, rms);
 
         // Frequencies of the half-spectrum rfft2 returns: rows ky (fftfreq), columns kx ≥ 0 (rfftfreq), in 1/Å.
         var transfer = new double[height * half];   // 2 · CTF · envelope, before damage
@@ -199,6 +200,7 @@ public sealed class MicroscopeSimulation : Stage<TiltSeries, MicroscopeSettings,
             ["AcquisitionOrder"] = settings.AcquisitionOrder?.ToString() ?? (clean.AcquisitionOrder is null ? "DoseSymmetric" : "the series' own"),
             ["AcquisitionIndex"] = exposures.Select(e => e.AcquisitionIndex).ToArray(),
             ["PriorDose"] = exposures.Select(e => e.PriorDose).ToArray(),
+            ["Phase"] = SpecimenPhase.Describe(clean, settings),
         };
         string summary = string.Create(CultureInfo.InvariantCulture,
             $"microscope {settings.Voltage:0.#} kV, {settings.Defocus:0.##} µm, {settings.TotalDose:0.#} e/Å² (seed {settings.Seed}){HalfSets.Describe(settings.Part)}");

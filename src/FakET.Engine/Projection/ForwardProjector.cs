@@ -7,7 +7,8 @@ namespace FakET.Projection;
 
 /// <summary>
 /// Projects a volume (Z, Y, X) about the Y axis as FakET does (scikit-image <c>radon</c> per Y slice,
-/// <c>circle=False</c>, centre crop), through TorchSharp on every CPU core or on a GPU.
+/// <c>circle=False</c>, centre crop), through TorchSharp on every CPU core or on a GPU; or, for a sample that extends
+/// beyond the field of view (<see cref="LateralExtent.Periodic"/>), with the volume repeated along X.
 /// </summary>
 /// <remarks>
 /// Every Y slice is projected with the same sparse matrix per tilt (<see cref="RayMatrix"/>), so a block of
@@ -36,7 +37,8 @@ public sealed class ForwardProjector : Stage<Volume, ProjectionOptions, TiltSeri
         var sorted = angles.Order().ToArray();
         int width = options.DetectorWidth ?? volume.Width;
         double? dose = options.Dose;
-        var images = ProjectImages(volume, sorted, width, dose, run.Cancel, run.Progress("tilt of a block of Y slices,"));
+        bool periodic = IsPeriodic(volume, options.LateralExtent);
+        var images = ProjectImages(volume, sorted, width, dose, run.Cancel, run.Progress("tilt of a block of Y slices,"), periodic: periodic);
         bool reordered = !angles.SequenceEqual(sorted);
         string range = $"{TiltSeries.Degrees(sorted[0])}…{TiltSeries.Degrees(sorted[^1])}";
         var entry = run.Entry(
@@ -45,13 +47,26 @@ public sealed class ForwardProjector : Stage<Volume, ProjectionOptions, TiltSeri
             {
                 ["DetectorWidth"] = width,
                 ["PixelSize"] = volume.VoxelSize,
-                ["Geometry"] = "scikit-image radon per Y slice, circle=False, centre-cropped (FakET radon_3d)",
+                ["LateralExtent"] = periodic ? nameof(LateralExtent.Periodic) : nameof(LateralExtent.Bounded),
+                ["Geometry"] = periodic
+                    ? "radon geometry per Y slice, the volume repeated along X (a sample wider than the field of view), centre-cropped"
+                    : "scikit-image radon per Y slice, circle=False, centre-cropped (FakET radon_3d)",
             });
         return new TiltSeries(images, volume.Height, width, sorted, volume.VoxelSize, volume.HistoryWith(entry), reordered ? angles : null)
         {
             GroundTruth = GroundTruthOf(volume, new ProjectionGeometry(volume.Depth, volume.Width, width)),
         };
     }
+
+    /// <summary>Whether <paramref name="volume"/> is projected as periodic along X: as asked, or for
+    /// <see cref="LateralExtent.Auto"/> when it is a New-Phantom sample (a piece of a slab that goes on beyond the field
+    /// of view); any other volume, such as a SHREC model, is projected as it is, as FakET does.</summary>
+    public static bool IsPeriodic(Volume volume, LateralExtent extent) => extent switch
+    {
+        LateralExtent.Periodic => true,
+        LateralExtent.Bounded => false,
+        _ => volume.History.Any(h => h.Step == Steps.NewPhantom),
+    };
 
     /// <summary>
     /// A labelled volume's ground truth in the detector's frame: Y rows as they are; X shifted so that the slice's
@@ -69,9 +84,10 @@ public sealed class ForwardProjector : Stage<Volume, ProjectionOptions, TiltSeri
     /// <summary>Line sums of <paramref name="volume"/> at each angle: one (Y, detector width) image per angle,
     /// in the order given. With <paramref name="dose"/>, each value is dose − sum (FakET's <c>dose</c>; 0 makes dense matter dark).</summary>
     /// <param name="progress">Called with (steps done, steps) after each tilt of each block of Y slices.</param>
+    /// <param name="periodic">Project the volume as one period of a sample that repeats along X (see <see cref="RayMatrix"/>).</param>
     public static float[][] ProjectImages(Volume volume, IReadOnlyList<double> angles, int detectorWidth, double? dose,
         CancellationToken cancel = default, Action<int, int>? progress = null,
-        long blockBytes = DefaultBlockBytes, long matrixBytes = DefaultMatrixBytes)
+        long blockBytes = DefaultBlockBytes, long matrixBytes = DefaultMatrixBytes, bool periodic = false)
     {
         ArgumentNullException.ThrowIfNull(volume);
         if (angles.Count == 0) throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument, "Give at least one tilt angle.");
@@ -85,8 +101,10 @@ public sealed class ForwardProjector : Stage<Volume, ProjectionOptions, TiltSeri
         int blocks = (ny + block - 1) / block;
         var device = ComputeDevices.Resolve(ComputeDevice.Auto);
         // The output, one block of Y slices (staged and laid out: about three copies) and one group of tilts' matrices
-        // (a tilt's has at most 4 bilinear entries of 8 bytes per voxel of a slice; a group stops once over the budget).
-        long tiltMatrix = 32 * sliceValues;
+        // (a tilt's has at most 4 bilinear entries of 8 bytes per voxel of a slice, or per sample of its longest periodic
+        // rays; a group stops once over the budget).
+        double longest = periodic ? angles.Max(a => 1 / Math.Max(RayMatrix.MinimumPeriodicCosine, Math.Abs(Math.Cos(a * Math.PI / 180)))) : 1;
+        long tiltMatrix = 32 * Math.Max(sliceValues, (long)(longest * (nz + 2) * w));
         long matrices = Math.Min(matrixBytes + tiltMatrix, angles.Count * tiltMatrix);
         // Each tilt also costs its image's array and its ray matrix's row offsets (w + 1 of 8 bytes), whatever its size.
         long perTilt = (long)ny * w * sizeof(float) + 64 + 8L * (w + 1);
@@ -108,7 +126,7 @@ public sealed class ForwardProjector : Stage<Volume, ProjectionOptions, TiltSeri
             while (first + bags.Count < angles.Count && (bags.Count == 0 || bytes < matrixBytes))
             {
                 cancel.ThrowIfCancellationRequested();
-                var matrix = RayMatrix.Build(geometry, angles[first + bags.Count]);
+                var matrix = RayMatrix.Build(geometry, angles[first + bags.Count], periodic);
                 bags.Add((TensorData.Upload(matrix.Columns, device), TensorData.Upload(matrix.Offsets[..w], device),
                     TensorData.Upload(matrix.Weights, device)));
                 bytes += matrix.Bytes;
@@ -148,6 +166,17 @@ public sealed class ForwardProjector : Stage<Volume, ProjectionOptions, TiltSeri
     }
 }
 
+/// <summary>How far a sample reaches beyond the sides of its volume along X, the direction the tilt moves it.</summary>
+public enum LateralExtent
+{
+    /// <summary>Periodic for a New-Phantom sample, bounded for any other volume.</summary>
+    Auto,
+    /// <summary>The volume is the whole sample, with vacuum beside it: FakET's radon geometry (circle=False).</summary>
+    Bounded,
+    /// <summary>The volume is one period of a sample that repeats along X: every ray crosses the whole slab.</summary>
+    Periodic,
+}
+
 /// <summary>How <see cref="ForwardProjector"/> projects.</summary>
 public sealed record ProjectionOptions : StageOptions
 {
@@ -158,6 +187,9 @@ public sealed record ProjectionOptions : StageOptions
     /// <summary>FakET's dose: each value is dose − line sum, so 0 (the default) makes dense matter dark; <c>null</c> keeps
     /// the plain line sums.</summary>
     public double? Dose { get; init; } = 0;
+    /// <summary>Whether the sample ends at the sides of the volume or goes on beyond them (default: periodic for a
+    /// New-Phantom sample, so that no tilt sees vacuum at the edges of its field; bounded, as FakET, for others).</summary>
+    public LateralExtent LateralExtent { get; init; } = LateralExtent.Auto;
 
     public override void Validate()
     {

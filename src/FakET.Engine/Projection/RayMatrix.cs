@@ -4,7 +4,9 @@ namespace FakET.Projection;
 /// The projection of one (Z, X) slice at one tilt angle as a sparse matrix: detector pixel j receives
 /// Σ Weights[k]·slice[Columns[k]] over k in row j (row j spans Offsets[j] … Offsets[j+1]−1; a column is z·nx + x).
 /// It is exactly scikit-image's bilinear warp followed by the row sum, restricted to the samples that land
-/// on the slice, with every voxel's weights along one ray merged into one entry.
+/// on the slice, with every voxel's weights along one ray merged into one entry. A periodic matrix instead treats the
+/// slice as one period of a sample that repeats along X without end (a slab wider than the field of view): each ray
+/// runs through the whole depth and its samples wrap around in X, so no tilt sees past the sample's edge.
 /// </summary>
 public sealed class RayMatrix
 {
@@ -29,11 +31,15 @@ public sealed class RayMatrix
     /// <summary>Bytes the matrix holds.</summary>
     public long Bytes => 4L * (Offsets.Length + Columns.Length + Weights.Length);
 
-    /// <summary>Builds the matrix for <paramref name="angleDegrees"/>; rows are computed in parallel.</summary>
-    public static RayMatrix Build(ProjectionGeometry g, double angleDegrees)
+    /// <summary>Builds the matrix for <paramref name="angleDegrees"/>; rows are computed in parallel. With
+    /// <paramref name="periodic"/>, the slice repeats along X (see the class summary); the angle must then not be ±90°.</summary>
+    public static RayMatrix Build(ProjectionGeometry g, double angleDegrees, bool periodic = false)
     {
         double theta = angleDegrees * (Math.PI / 180);
         double cos = Math.Cos(theta), sin = Math.Sin(theta);
+        if (periodic && Math.Abs(cos) < MinimumPeriodicCosine)
+            throw new FakETException(ErrorIds.TiltAngleInvalid, FailureKind.InvalidArgument,
+                $"At {angleDegrees}° a ray runs along a laterally unbounded sample without leaving it; project it with -LateralExtent Bounded, or tilt less than ±89°.");
         // scikit-image's inverse map (padded coordinates): col_in = cos·c + sin·r + m2, row_in = −sin·c + cos·r + m5.
         double m2 = -g.Centre * (cos + sin - 1), m5 = -g.Centre * (cos - sin - 1);
         int nz = g.Depth, nx = g.Width, last = g.PaddedSize - 1;
@@ -47,19 +53,25 @@ public sealed class RayMatrix
             // Slice coordinates along the ray: x = ax + sin·r, z = az + cos·r.
             double ax = cos * c + m2 - g.ColumnOffset;
             double az = -sin * c + m5 - g.RowOffset;
-            var (lo, hi) = Within(ax, sin, nx, 0, last);
+            // Bounded: the samples of the padded square that touch the slice. Periodic: every sample within the depth.
+            var (lo, hi) = periodic ? (int.MinValue / 2, int.MaxValue / 2) : Within(ax, sin, nx, 0, last);
             (lo, hi) = Within(az, cos, nz, lo, hi);
             for (int r = lo; r <= hi; r++)
             {
                 double x = ax + sin * r, z = az + cos * r;
-                if (!(x > -1 && x < nx && z > -1 && z < nz)) continue;
+                if (!((periodic || x > -1 && x < nx) && z > -1 && z < nz)) continue;
                 double fx = Math.Floor(x), fz = Math.Floor(z);
-                int x0 = (int)fx, z0 = (int)fz;
+                int x0 = (int)fx, z0 = (int)fz, x1 = x0 + 1;
+                if (periodic)
+                {
+                    x0 = Wrap(x0, nx);
+                    x1 = Wrap(x1, nx);
+                }
                 double dx = x - fx, dz = z - fz;
                 row.Add(z0, x0, (1 - dz) * (1 - dx), nz, nx);
-                row.Add(z0, x0 + 1, (1 - dz) * dx, nz, nx);
+                row.Add(z0, x1, (1 - dz) * dx, nz, nx);
                 row.Add(z0 + 1, x0, dz * (1 - dx), nz, nx);
-                row.Add(z0 + 1, x0 + 1, dz * dx, nz, nx);
+                row.Add(z0 + 1, x1, dz * dx, nz, nx);
             }
             (rowColumns[j], rowWeights[j]) = row.ToArrays();
         });
@@ -82,6 +94,12 @@ public sealed class RayMatrix
         }
         return new RayMatrix(angleDegrees, offsets, allColumns, allWeights);
     }
+
+    /// <summary>|cos θ| below which a periodic ray (depth / |cos θ| samples long) is refused: about ±89.4°.</summary>
+    public const double MinimumPeriodicCosine = 0.01;
+
+    /// <summary><paramref name="x"/> modulo <paramref name="n"/>, in [0, n).</summary>
+    static int Wrap(int x, int n) => (x % n + n) % n;
 
     /// <summary>The integer samples r in [lo, hi] where a + k·r may lie in (−1, n): a bilinear sample there can touch the slice.</summary>
     static (int Lo, int Hi) Within(double a, double k, int n, int lo, int hi)

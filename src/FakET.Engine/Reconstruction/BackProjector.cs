@@ -12,7 +12,8 @@ namespace FakET.Reconstruction;
 /// A block's projections are a table (tilt · (W + 2), slices): row i·(W + 2) + 1 + u holds detector pixel u of tilt i
 /// for every slice of the block, and the first and last row of each tilt are zero. Voxel (z, x) reads detector
 /// position u = (x − W/2)·cos θ − (z − T/2)·sin θ + W/2 of every tilt, with weight 1 − (u − ⌊u⌋) on ⌊u⌋ and u − ⌊u⌋
-/// on ⌊u⌋ + 1, both 0 where u lies outside [0, W − 1]. These 2n taps do not depend on y, so every voxel row along
+/// on ⌊u⌋ + 1, both 0 where u lies outside [0, W − 1] (in the slab geometry u is clamped to [0, W − 1] instead: the ray
+/// reads the detector's edge pixel). These 2n taps do not depend on y, so every voxel row along
 /// Y is a weighted sum of 2n table rows, which <c>embedding_bag</c> computes for a chunk of Z sections in one call;
 /// the projector sums the same taps the other way round.
 /// </remarks>
@@ -75,7 +76,14 @@ internal sealed class BackProjector
             var block = raw.to(Device);
             if (bin > 1)
                 block = block[.., .., ..(w * bin)].reshape(t1 - t0, rows, bin, w, bin).mean(new long[] { 2, 4 });
-            if (response is not null)
+            if (response is not null && _g.Slab)
+            {
+                // Padded with the edge values, not zeros: the slab goes on beyond the detector, so filtering sees no step there.
+                int left = (_g.PaddedLength - w) / 2;
+                var padded = torch.nn.functional.pad(block, new long[] { left, _g.PaddedLength - w - left }, PaddingModes.Replicate);
+                block = torch.fft.irfft(torch.fft.rfft(padded, _g.PaddedLength, -1).mul_(response), _g.PaddedLength, -1)[.., .., left..(left + w)];
+            }
+            else if (response is not null)
             {
                 var spectrum = torch.fft.rfft(block, _g.PaddedLength, -1);
                 block = torch.fft.irfft(spectrum.mul_(response), _g.PaddedLength, -1)[.., .., ..w];
@@ -171,6 +179,7 @@ internal sealed class BackProjector
                 for (int i = 0; i < n; i++)
                 {
                     double u = _alongX[x * n + i] - _alongZ[z * n + i];
+                    if (_g.Slab) u = Math.Clamp(u, 0, w - 1);
                     bool inside = u >= 0 && u <= w - 1;
                     double lower = Math.Floor(u);
                     int tap = i * (w + 2) + 1 + (int)Math.Clamp(lower, -1, w - 1);

@@ -14,6 +14,20 @@ public enum ReconstructionMethod
     Sirt,
 }
 
+/// <summary>What a voxel reads where its ray leaves the detector.</summary>
+public enum ReconstructionGeometry
+{
+    /// <summary><see cref="Slab"/> for a series New-TiltSeries projected as laterally unbounded (periodic), else
+    /// <see cref="Iradon"/>.</summary>
+    Auto,
+    /// <summary>scikit-image's <c>iradon</c> (circle=False), as FakET: zero beyond the detector, and zero padding before
+    /// filtering. Voxels near the sides that some tilts do not see form a boundary inside the tomogram.</summary>
+    Iradon,
+    /// <summary>A slab wider than the field of view: beyond the detector a ray reads the detector's edge pixel, and the
+    /// projections are padded with their edge values before filtering, so every voxel is seen by every tilt.</summary>
+    Slab,
+}
+
 /// <summary>How <see cref="Tomography.Reconstruct"/> reconstructs.</summary>
 public sealed record TomogramOptions : StageOptions
 {
@@ -26,6 +40,11 @@ public sealed record TomogramOptions : StageOptions
 
     /// <summary>The frequency-domain filter of filtered back-projection (SIRT does not filter).</summary>
     public ReconstructionFilter Filter { get; init; } = ReconstructionFilter.Ramp;
+
+    /// <summary>What a voxel reads beyond the detector's edges: <see cref="ReconstructionGeometry.Iradon"/> (as FakET),
+    /// <see cref="ReconstructionGeometry.Slab"/>, or <see cref="ReconstructionGeometry.Auto"/> (default): the slab for a
+    /// series projected from a laterally unbounded sample, iradon for any other.</summary>
+    public ReconstructionGeometry Geometry { get; init; } = ReconstructionGeometry.Auto;
 
     /// <summary>SIRT iterations.</summary>
     public int Iterations { get; init; } = 10;
@@ -92,12 +111,13 @@ public sealed class Tomography : Stage<TiltSeries, TomogramOptions, Volume>
         var decided = new Dictionary<string, object?>
         {
             ["Method"] = options.Method.ToString().ToUpperInvariant(),
+            ["Geometry"] = geometry.Slab ? nameof(ReconstructionGeometry.Slab) : nameof(ReconstructionGeometry.Iradon),
             ["Thickness"] = geometry.Thickness,
             ["Binning"] = options.Bin > 1 ? "average" : "none",
             ["VoxelSize"] = geometry.VoxelSize,
             ["TiltAngles"] = angles.ToArray(),
         };
-        var entry = run.Entry(Summary(options), decided, options.Method == ReconstructionMethod.Sirt ? "Filter" : "Iterations");
+        var entry = run.Entry(Summary(options, geometry.Slab), decided, options.Method == ReconstructionMethod.Sirt ? "Filter" : "Iterations");
         return new Volume(sections, geometry.Height, geometry.Width, geometry.VoxelSize, series.HistoryWith(entry), LabelsOf(series, geometry, run))
         {
             Origin = (series.Origin.X, series.Origin.Y, 0),
@@ -127,11 +147,12 @@ public sealed class Tomography : Stage<TiltSeries, TomogramOptions, Volume>
         return labels;
     }
 
-    static string Summary(TomogramOptions options)
+    static string Summary(TomogramOptions options, bool slab)
     {
         string how = options.Method == ReconstructionMethod.Sirt
             ? $"SIRT, {options.Iterations.ToString(CultureInfo.InvariantCulture)} iterations"
             : options.Filter == ReconstructionFilter.None ? "no filter" : options.Filter.ToString().ToLowerInvariant();
+        if (slab) how += ", slab";
         return options.Bin > 1 ? $"tomogram ({how}, bin {options.Bin.ToString(CultureInfo.InvariantCulture)})" : $"tomogram ({how})";
     }
 
@@ -154,10 +175,20 @@ public sealed class Tomography : Stage<TiltSeries, TomogramOptions, Volume>
 
 /// <summary>Sizes of the result and of the blocks the work is cut into.</summary>
 internal sealed record Geometry(int Width, int Height, int Thickness, int Bin, double VoxelSize, int TiltCount, int PaddedLength,
-    int BlockRows, int TiltsPerFilterBatch, int ZChunk)
+    int BlockRows, int TiltsPerFilterBatch, int ZChunk, bool Slab = false)
 {
     /// <summary>Rows of the table of projections: each tilt's detector with a zero pixel at either end.</summary>
     public int TableRows => TiltCount * (Width + 2);
+
+    /// <summary>Whether <paramref name="series"/> is reconstructed as a slab: as asked, or for
+    /// <see cref="ReconstructionGeometry.Auto"/> when New-TiltSeries projected it as laterally unbounded.</summary>
+    public static bool IsSlab(TiltSeries series, ReconstructionGeometry geometry) => geometry switch
+    {
+        ReconstructionGeometry.Slab => true,
+        ReconstructionGeometry.Iradon => false,
+        _ => series.History.LastOrDefault(h => h.Step == Steps.NewTiltSeries)?.Parameters.GetValueOrDefault("LateralExtent")?.ToString()
+             == nameof(FakET.Projection.LateralExtent.Periodic),
+    };
 
     public static Geometry For(TiltSeries series, TomogramOptions options)
     {
@@ -192,6 +223,7 @@ internal sealed record Geometry(int Width, int Height, int Thickness, int Bin, d
         // instead of mapping fresh pages for every chunk.
         long zBytes = (long)width * (tilts * 32L + rows * 4L);
         int zChunk = (int)Math.Clamp(Math.Min(options.BlockBytes / 2, 32L << 20) / zBytes, 1, thickness);
-        return new Geometry(width, height, thickness, options.Bin, series.PixelSize * options.Bin, tilts, padded, rows, batch, zChunk);
+        return new Geometry(width, height, thickness, options.Bin, series.PixelSize * options.Bin, tilts, padded, rows, batch, zChunk,
+            IsSlab(series, options.Geometry));
     }
 }

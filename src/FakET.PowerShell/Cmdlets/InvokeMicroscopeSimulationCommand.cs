@@ -6,7 +6,7 @@ namespace FakET.PowerShell.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Turns clean projections into a measured-like tilt series with a physics-lite microscope. This is NOT FakET.</para>
 /// <para type="description">This cmdlet is not FakET and not part of the published method: FakET learns the look of real data instead of modelling the microscope. It is a rough, fast physical model for when no real tilt series is at hand, e.g. to give Measure-TiltNoise and the style transfer a realistic, reproducible reference in seconds (a physics-based simulator such as SHREC's takes hours). Do not take its output for real data.</para>
-/// <para type="description">Per tilt: the clean projection (dense matter dark) becomes a weak phase object with root-mean-square phase -PhaseScale over the series; its image contrast is formed by the phase-contrast transfer function of -Voltage, -SphericalAberration, -AmplitudeContrast and -Defocus (underfocus positive), damped by the envelope exp(-B k²/4) of -BFactor and by radiation damage (Grant and Grigorieff's critical exposure) for the dose the specimen received before this tilt. -TotalDose is shared equally between the tilts, and the recording order decides which tilts come first: the series' own acquisition order, or -AcquisitionOrder (dose-symmetric in groups of -GroupSize when the series has no order of its own). The zero-loss beam falls as exp(-t/(MFP·cos θ)) through a slab of -IceThickness, so high tilts get fewer electrons. The expected electrons per pixel are drawn as Poisson counts (shot noise) and filtered by the detector's pixel-aperture MTF. The output is in electrons per pixel.</para>
+/// <para type="description">Per tilt: the clean projection (dense matter dark) becomes a weak phase object: a projected potential in volts (a New-Phantom sample of atomic models, or ConvertTo-Potential) shifts the phase by σ∫V dz, with the interaction constant σ of -Voltage (6.53·10⁻⁴ rad/(V·Å) at 300 kV), so that particles have their physical contrast; any other series, or any with -PhaseScale given, has root-mean-square phase -PhaseScale over the series; its image contrast is formed by the phase-contrast transfer function of -Voltage, -SphericalAberration, -AmplitudeContrast and -Defocus (underfocus positive), damped by the envelope exp(-B k²/4) of -BFactor and by radiation damage (Grant and Grigorieff's critical exposure) for the dose the specimen received before this tilt. -TotalDose is shared equally between the tilts, and the recording order decides which tilts come first: the series' own acquisition order, or -AcquisitionOrder (dose-symmetric in groups of -GroupSize when the series has no order of its own). The zero-loss beam falls as exp(-t/(MFP·cos θ)) through a slab of -IceThickness, so high tilts get fewer electrons. The expected electrons per pixel are drawn as Poisson counts (shot noise) and filtered by the detector's pixel-aperture MTF. The output is in electrons per pixel.</para>
 /// <para type="description">The shot noise is seeded (each image row draws from its own stream of -Seed, tilt and row), so the same seed gives the same output. Fourier transforms run through libtorch, on a GPU when one is present.</para>
 /// <para type="description">-HalfSets records the dose as real pipelines split it: an object with Even and Odd, two half-sets of half the dose each with independent shot noise (as the even and odd frame sums Warp or RELION 5 write), and NoShotNoise, the whole dose's expected counts through the same optics and detector, without shot noise. Even + Odd is distributed as the normal output; its correlation with NoShotNoise is the true signal fraction that Measure-TiltNoise -Even -Odd estimates from the halves alone.</para>
 /// <example><code>$measured = $clean | Invoke-MicroscopeSimulation -Defocus 4 -TotalDose 120 -Seed 7</code><para>A measured-like series to measure a noise profile on: Measure-TiltNoise -Reference $measured -Clean $clean.</para></example>
@@ -75,7 +75,7 @@ public sealed class InvokeMicroscopeSimulationCommand : FakETCmdlet
     [ValidateRange(1.0, 100000.0)]
     public double MeanFreePath { get; set; } = Defaults.MeanFreePath;
 
-    /// <summary><para type="description">Root-mean-square phase shift of the specimen over the series, in radians (default 0.1): how strongly the clean projections scatter.</para></summary>
+    /// <summary><para type="description">Root-mean-square phase shift of the specimen over the series, in radians (default 0.1): how strongly the clean projections scatter. A series in volts takes its phase from its potential unless this is given.</para></summary>
     [Parameter]
     [ValidateRange(0.0, 10.0)]
     public double PhaseScale { get; set; } = Defaults.PhaseScale;
@@ -110,6 +110,7 @@ public sealed class InvokeMicroscopeSimulationCommand : FakETCmdlet
             IceThickness = IceThickness,
             MeanFreePath = MeanFreePath,
             PhaseScale = PhaseScale,
+            PhaseFromPotential = !MyInvocation.BoundParameters.ContainsKey(nameof(PhaseScale)),
             DetectorMtf = !NoDetectorMtf,
             Seed = seed,
         };
