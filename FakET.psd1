@@ -35,6 +35,8 @@
         'Export-VolumePreview'
         'Measure-PickingAccuracy'
         'Measure-Realism'
+        # Output formats for copick (issue 15)
+        'Export-Copick'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
