@@ -35,6 +35,30 @@ public class CopickExportTests
     }
 
     [Fact]
+    public void ZarrArraysOfManyChunksWithPaddedEdgesReadBackInZarr()
+    {
+        using var dir = new TempDir();
+        // 20 × 33 × 17 in chunks of 8: 3 × 5 × 3 chunks, every last one cut short along its axis; each type, raw and zlib.
+        var arrays = new[] { (ZarrType.Float32, true), (ZarrType.UInt8, false), (ZarrType.Int32, true), (ZarrType.Float32, false) };
+        using (var files = new IO.AtomicFileSet())
+        {
+            foreach (var (type, compress) in arrays)
+                ZarrArray.Write(files, dir.File($"{type}-{compress}.zarr"), (20, 33, 17), type, (z, y, x) => ((z * 33 + y) * 17 + x) % 251,
+                    chunk: 8, compress: compress);
+            files.Commit();
+        }
+        var (exit, output) = MrcTests.Python("import sys, zarr, numpy as np\n" +
+            "want = np.arange(20 * 33 * 17).reshape(20, 33, 17) % 251\n" +
+            "for path, dtype, compressed in zip(sys.argv[1::3], sys.argv[2::3], sys.argv[3::3]):\n" +
+            "    a = zarr.open_array(path, mode='r')\n" +
+            "    ok = (a.shape == (20, 33, 17) and a.chunks == (8, 8, 8) and a.dtype == np.dtype(dtype) and np.array_equal(a[:], want)\n" +
+            "          and (a.compressor is not None) == (compressed == 'True'))\n" +
+            "    print(path, a.dtype, a.compressor, 'OK' if ok else 'DIFFERENT')",
+            arrays.SelectMany(a => new[] { dir.File($"{a.Item1}-{a.Item2}.zarr"), ZarrArray.DType(a.Item1), a.Item2.ToString() }).ToArray());
+        Assert.True(exit == 0 && output.Split('\n').Count(l => l.EndsWith(" OK")) == arrays.Length && !output.Contains("DIFFERENT"), output);
+    }
+
+    [Fact]
     public void ARunOpensInZarrEqualsItsVolumeAndLabelsAndASecondRunAppends()
     {
         using var dir = new TempDir();
