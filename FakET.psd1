@@ -37,6 +37,8 @@
         'Measure-Realism'
         'Resize-TiltSeries'
         'Test-MrcFile'
+        # Output formats for copick (issue 15)
+        'Export-Copick'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

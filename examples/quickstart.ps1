@@ -15,7 +15,9 @@
        (Invoke-StyleTransfer; pretrained VGG-19 if Install-StyleModel has run, else random weights, with a warning).
     5. The tomogram (New-Tomogram), in the slab geometry: no boundary inside the slab near its sides.
     It writes the simulated tilt series, the tomogram, the labels (class mask, particle list as CSV and as
-    DeepFinder XML) and PNG previews (tilt montage, central slices, noise curves) into -OutputDirectory.
+    DeepFinder XML) and PNG previews (tilt montage, central slices, noise curves) into -OutputDirectory, the
+    sample as a copick run (copick/, for napari-copick) and the RELION 5 files (relion/: the series with its
+    tomograms.star, per-tilt STAR file and .mdoc, and particles.star in centred Å).
     At the default size (41 tilts of 128 x 128) it takes about 18 s on two cores.
 .EXAMPLE
     faket examples/quickstart.ps1 -OutputDirectory out/quickstart
@@ -74,6 +76,11 @@ $tomogram | Export-Volume (Out 'tomogram.mrc') -Force
 $tomogram | Export-LabelMask (Out 'class_mask.mrc') -Force
 $tomogram | Export-ParticleList (Out 'particles.csv') -Force
 $tomogram | Export-ParticleList (Out 'particles.xml') -Format DeepFinderXml -Force
+# For copick (napari-copick, the CZ cryo-ET ML challenge) and RELION 5: the sample as a copick run (OME-Zarr tomogram,
+# picks in Å, segmentation), and the series' tomograms.star and per-tilt STAR file with the particles in centred Å.
+$null = Export-Copick (Out 'copick') -RunName TS_01 -Tomogram $tomogram -Force
+$simulated | Export-TiltSeries (Out 'relion/TS_01.mrc') -Relion5 -Force
+$tomogram | Export-ParticleList (Out 'relion/particles.star') -Format Relion5 -TomogramName TS_01 -Force
 $noiseProfile | Export-NoiseProfile (Out 'noise_profile.json') -Force
 $simulated | Export-TiltSeriesPreview (Out 'simulated_montage.png') -Force
 $tomogram | Export-VolumePreview (Out 'tomogram_slices.png') -Plane XY, XZ -Force

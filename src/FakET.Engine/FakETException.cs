@@ -68,6 +68,11 @@ public static class ErrorIds
     public const string ParticleListGeometryMissing = "ParticleListGeometryMissing";
     public const string ParticleListFormatNotWritable = "ParticleListFormatNotWritable";
     public const string ParticleListTomogramNameCount = "ParticleListTomogramNameCountMismatch";
+    // Output formats: Export-Copick, Export-TiltSeries' metadata, .mdoc files
+    public const string CopickNameInvalid = "CopickNameInvalid";
+    public const string CopickRunExists = "CopickRunExists";
+    public const string CopickConfigInvalid = "CopickConfigInvalid";
+    public const string MdocParseError = "MdocParseError";
     // Atomic models: Import-Structure, ConvertTo-Potential
     public const string StructureParseError = "StructureParseError";
     public const string StructureUnknownElement = "StructureUnknownElement";

@@ -32,7 +32,7 @@ static class Cancellation
     /// <summary>Old content in the files an export of <paramref name="name"/>.mrc writes, as a -Force export would find them.</summary>
     public static Dictionary<string, string> EarlierExport(TempDir dir, string name)
     {
-        var files = new[] { ".mrc", ".tlt", ".json" }.Select(e => name + e).Append(name + "_order_list.csv")
+        var files = new[] { ".mrc", ".tlt", ".json", ".xf", ".mrc.mdoc" }.Select(e => name + e).Append(name + "_order_list.csv")
             .ToDictionary(f => f, f => $"earlier {f}");
         foreach (var (file, content) in files) File.WriteAllText(dir.File(file), content);
         return files;
@@ -80,7 +80,7 @@ public class EngineCancellationTests(ITestOutputHelper output)
             cancel: late.Token, progress: (done, total) => { if (done == total) late.Cancel(); }));
         Cancellation.Unchanged(dir, earlier);
 
-        // Not cancelled: all four are replaced.
+        // Not cancelled: all six are replaced.
         StackFiles.Write(Cancellation.Series(12, 32), dir.File("ts.mrc"));
         Assert.Equal(earlier.Keys.Order().ToArray(), Cancellation.Files(dir.Path));
         Assert.All(earlier.Keys, f => Assert.DoesNotContain("earlier", File.ReadAllText(dir.File(f))));

@@ -214,7 +214,8 @@ public class LabelExportTests : IDisposable
         Assert.Empty(r.Errors);
         var files = Directory.GetFiles(_dir.File("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(new[] { "objl.xml", "particles.csv", "particles.star", "projections_noiseless.json",
-            "projections_noiseless.mrc", "projections_noiseless.tlt", "projections_noiseless_order_list.csv", "sample.json", "sample.mrc",
+            "projections_noiseless.mrc", "projections_noiseless.mrc.mdoc", "projections_noiseless.tlt", "projections_noiseless.xf",
+            "projections_noiseless_order_list.csv", "sample.json", "sample.mrc",
             "sample_class_mask.mrc", "sample_instance_mask.mrc" }.Order(StringComparer.Ordinal), files);
         Assert.Equal(61, TiltAngleFile.Read(_dir.File(Path.Combine("out", "projections_noiseless.tlt"))).Length);
     }

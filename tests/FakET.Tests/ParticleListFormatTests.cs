@@ -147,12 +147,14 @@ public class ParticleListFormatTests : IDisposable
     }
 
     [Fact]
-    public void FormatsFollowTheExtensionAndOnlyThreeAreWritten()
+    public void FormatsFollowTheExtensionAndOnlyFourAreWritten()
     {
         Assert.Equal(new ParticleListFormat?[] { ParticleListFormat.Csv, ParticleListFormat.DeepFinderXml, ParticleListFormat.Star, ParticleListFormat.Shrec, ParticleListFormat.Copick, null },
             new[] { "a.CSV", "b.xml", "c.star", "particle_locations.txt", "picks.json", "d.dat" }.Select(ParticleLists.FormatOf));
-        foreach (var format in new[] { ParticleListFormat.Relion5, ParticleListFormat.Shrec, ParticleListFormat.Copick })
+        foreach (var format in new[] { ParticleListFormat.Shrec, ParticleListFormat.Copick })
             Assert.Equal(ErrorIds.ParticleListFormatNotWritable, Assert.Throws<FakETException>(() => ParticleLists.Format(Several(), format)).ErrorId);
+        // RELION 5's centred Å need each tomogram's size and voxel size.
+        Assert.Equal(ErrorIds.ParticleListGeometryMissing, Assert.Throws<FakETException>(() => ParticleLists.Format(Several(), ParticleListFormat.Relion5)).ErrorId);
         Assert.Equal(ErrorIds.ParticleListFormatUnknown, Fails("p.dat", "x").ErrorId);
     }
 

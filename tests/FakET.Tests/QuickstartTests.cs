@@ -54,6 +54,17 @@ public class QuickstartTests
         Assert.True(cnr["large"] < -1.5, $"contrast-to-noise by class: {string.Join(", ", cnr.Select(c => $"{c.Key} {c.Value:F2}"))}");
         Assert.All(cnr.Where(c => c.Key != "large"), c => Assert.True(Math.Abs(c.Value) < Math.Abs(cnr["large"]) / 2,
             $"{c.Key}: {c.Value:F2} against {cnr["large"]:F2} for the ribosome-sized class"));
+        // The copick run opens in python3-zarr as the tomogram; its picks and the RELION 5 particle file name every particle.
+        string run = Path.Combine(output, "copick", "ExperimentRuns", "TS_01");
+        var (zarrExit, zarrText) = MrcTests.Python("import sys, mrcfile, zarr, numpy as np\n" +
+            "t = zarr.open_group(sys.argv[1], mode='r')['0'][:]\nm = mrcfile.open(sys.argv[2]).data\nsys.exit(0 if np.array_equal(t, m) else 1)",
+            Path.Combine(run, "VoxelSpacing20.000", "wbp.zarr"), Path.Combine(output, "tomogram.mrc"));
+        Assert.True(zarrExit == 0, zarrText);
+        Assert.Equal(particles, Directory.GetFiles(Path.Combine(run, "Picks")).Sum(f => FakET.Labels.ParticleLists.Read(f).Count));
+        var relion = FakET.Labels.StarTables.Parse(File.ReadAllText(Path.Combine(output, "relion", "particles.star")), "particles.star");
+        Assert.Equal(particles, relion.Single(b => b.Name == "particles").Loops.Single().Rows.Count);
+        foreach (var file in new[] { "tomograms.star", "tilt_series/TS_01.star", "TS_01.mrc.mdoc", "TS_01.xf" })
+            Assert.True(File.Exists(Path.Combine(output, "relion", file)), file);
         // Pictures: real PNG files.
         foreach (var png in new[] { "simulated_montage.png", "tomogram_slices.png", "noise_profile.png" })
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(Path.Combine(output, png))[..4]);

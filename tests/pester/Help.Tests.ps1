@@ -126,7 +126,7 @@ Describe 'Help pages' {
 
     It 'shows examples with their code and what they do' {
         $examples = @((Get-Help Export-TiltSeries -Examples).examples.example)
-        $examples.Count | Should -Be 2
+        $examples.Count | Should -Be 3
         $examples[0].code | Should -Be '$noisy | Export-TiltSeries ./noisy.mrc -Force'
         Text $examples[1].remarks | Should -Be 'Shows what would be written, without writing.'
         $shown = Get-Help Export-TiltSeries -Examples | Out-String -Width 200

@@ -9,7 +9,10 @@ public static class StackFiles
 {
     /// <summary>Reads a tilt series. Angles come from <paramref name="angles"/>, else from
     /// <paramref name="angleFile"/>, else from a <c>.tlt</c>/<c>.rawtlt</c>/SHREC alignment file beside the
-    /// stack, else from the history sidecar, else from a SerialEM or FEI extended header; otherwise they stay unknown.</summary>
+    /// stack, else from a SerialEM <c>.mdoc</c> beside it (<see cref="SerialEmMdoc"/>), else from the history sidecar,
+    /// else from a SerialEM or FEI extended header; otherwise they stay unknown. An angle file wins over the .mdoc because
+    /// IMOD's .tlt holds the angles as refined or edited after acquisition. The acquisition order comes from the sidecar,
+    /// else from the .mdoc's PriorRecordDose, and applies only while it lists the stack's own angles.</summary>
     /// <param name="mrc">Strict (the default) or permissive reading, and where warnings go.</param>
     public static TiltSeries ReadTiltSeries(string path, IReadOnlyList<double>? angles = null, string? angleFile = null,
         CancellationToken cancel = default, Action<int, int>? progress = null, MrcReadOptions? mrc = null)
@@ -17,11 +20,21 @@ public static class StackFiles
         var (header, sections) = MrcFile.Read(path, cancel, progress, mrc);
         var sidecar = HistorySidecar.TryRead(path, header.Nz, header.Ny, header.Nx);
         var history = sidecar?.History.ToList() ?? new List<HistoryEntry>();
-        string? source = null;
+        string? source = null, mdoc = null;
+        IReadOnlyList<double>? mdocOrder = null;
         if (angles is null)
         {
             angleFile ??= TiltAngleFile.FindBeside(path);
-            if (angleFile is not null)
+            mdoc = angleFile is null ? SerialEmMdoc.FindBeside(path) : null;
+            if (mdoc is not null)
+            {
+                var tilts = SerialEmMdoc.Read(mdoc);
+                (angles, mdocOrder, source) = (tilts.Angles, tilts.AcquisitionOrder, Path.GetFileName(mdoc));
+                if (angles.Count != header.Nz)
+                    throw new FakETException(ErrorIds.TiltAngleCountMismatch, FailureKind.InvalidData,
+                        $"{Path.GetFileName(path)} has {header.Nz} tilts but {source} has {angles.Count} [ZValue] sections.");
+            }
+            else if (angleFile is not null)
             {
                 angles = TiltAngleFile.Read(angleFile);
                 source = Path.GetFileName(angleFile);
@@ -45,7 +58,7 @@ public static class StackFiles
             ["TiltAngleSource"] = source,
         }));
         // The acquisition order travels in the sidecar; it applies only while the stack's angles are the same ones.
-        var order = sidecar?.AcquisitionOrder;
+        var order = sidecar?.AcquisitionOrder ?? mdocOrder;
         if (order is not null && (angles is null || !order.Order().SequenceEqual(angles.Order()))) order = null;
         return new TiltSeries(sections, header.Ny, header.Nx, angles, PixelSizeOf(header), history, order) { Origin = OriginOf(header) };
     }
@@ -77,8 +90,9 @@ public static class StackFiles
     /// <param name="cancel">Checked between sections and between files.</param>
     /// <param name="progress">Called with (sections written, total) on the calling thread.</param>
     /// <param name="clipFloat16">In mode 12, write values beyond ±65504 as ±65504 instead of failing.</param>
+    /// <param name="relion5">For a tilt series, also RELION 5's tomograms.star and per-tilt STAR file (<see cref="TiltSeriesFiles"/>).</param>
     public static void Write(ImageStack stack, string path, MrcMode mode = MrcMode.Float32, CancellationToken cancel = default,
-        Action<int, int>? progress = null, bool clipFloat16 = false)
+        Action<int, int>? progress = null, bool clipFloat16 = false, bool relion5 = false)
     {
         var options = new MrcFile.WriteOptions(mode, stack is Volume, Labels(stack),
             (float)stack.Origin.X, (float)stack.Origin.Y, (float)stack.Origin.Z, clipFloat16);
@@ -88,6 +102,7 @@ public static class StackFiles
             files.WriteAllText(Path.ChangeExtension(path, ".tlt"), TiltAngleFile.Text(angles));
         if (stack is TiltSeries { AcquisitionOrder: { } order })
             files.WriteAllText(OrderListPath(path), TiltAngleFile.OrderListText(order));
+        if (stack is TiltSeries series) TiltSeriesFiles.Write(files, path, series, relion5);
         if (stack is Volume volume) LabelSidecar.WriteMasks(files, path, volume);
         files.WriteAllText(HistorySidecar.PathFor(path), HistorySidecar.Text(stack, path));
         files.RemoveStale(Companions.Select(companion => companion(path)));
@@ -107,6 +122,11 @@ public static class StackFiles
         OrderListPath,                                 // name_order_list.csv: acquisition order (RELION)
         LabelSidecar.ClassMaskPath,                    // name_class_mask.mrc
         LabelSidecar.InstanceMaskPath,                 // name_instance_mask.mrc
+        TiltSeriesFiles.TransformsPath,                // name.xf: IMOD's transforms
+        SerialEmMdoc.PathFor,                          // name.mrc.mdoc: SerialEM's metadata, as this module writes it
+        path => Path.ChangeExtension(path, ".mdoc"),   // name.mdoc: the other name import reads an .mdoc by
+        Relion5TiltSeries.TiltSeriesPath,              // tilt_series/name.star: RELION 5's per-tilt table (tomograms.star
+                                                       // is shared by every series in the folder, so it is not one)
     };
 
     /// <summary>Where the acquisition order of a tilt series goes: <c>name_order_list.csv</c> beside the stack.</summary>

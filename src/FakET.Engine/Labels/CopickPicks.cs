@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FakET.Phantom;
 
 namespace FakET.Labels;
@@ -12,10 +13,47 @@ namespace FakET.Labels;
 /// rotation M is RELION's matrix: copick writes RELION angles as <c>Rotation.from_matrix(M).inv().as_euler("ZYZ")</c>
 /// (<c>_relion_eulers</c>, <c>src/copick/util/formats.py</c>), so the rotation that turns the reference into the particle,
 /// as <see cref="StarParticles"/> reads RELION's angles, is Mᵀ. With <c>trust_orientation</c> false the angles are 0.
-/// Class is the object's name, Tomogram the run, Id the instance id, Score the score.
+/// Class is the object's name, Tomogram the run, Id the instance id, Score the score. <see cref="Format"/> writes the same
+/// fields: the centre as the location, a zero translation, and Rᵀ as the rotation, R the entry's <see cref="ParticleEntry.Rotation"/>.
 /// </summary>
 public static class CopickPicks
 {
+    /// <summary>One object's picks in one run as a copick pick file: each entry's centre in Å (voxel index × voxel
+    /// spacing), its orientation as <c>transformation_</c> (see the class) and its id as <c>instance_id</c>.</summary>
+    public static string Format(IEnumerable<ParticleEntry> entries, string objectName, string user, string session, string run, double voxelSpacing)
+    {
+        var points = new JsonArray();
+        foreach (var e in entries)
+        {
+            var r = e.Rotation();
+            var transformation = new JsonArray();
+            for (int i = 0; i < 4; i++)
+            {
+                var row = new JsonArray();
+                for (int j = 0; j < 4; j++) row.Add(i < 3 && j < 3 ? r[j, i] : i == j ? 1.0 : 0.0);
+                transformation.Add(row);
+            }
+            points.Add(new JsonObject
+            {
+                ["location"] = new JsonObject { ["x"] = e.X * voxelSpacing, ["y"] = e.Y * voxelSpacing, ["z"] = e.Z * voxelSpacing },
+                ["transformation_"] = transformation,
+                ["instance_id"] = e.Id ?? 0,
+                ["score"] = e.Score ?? 1.0,
+            });
+        }
+        return new JsonObject
+        {
+            ["pickable_object_name"] = objectName,
+            ["user_id"] = user,
+            ["session_id"] = session,
+            ["run_name"] = run,
+            ["voxel_spacing"] = voxelSpacing,
+            ["unit"] = "angstrom",
+            ["points"] = points,
+            ["trust_orientation"] = true,
+        }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
     /// <summary>The entries of a copick pick file.</summary>
     public static IReadOnlyList<ParticleEntry> Read(string text, string path, ParticleReadOptions options, CancellationToken cancel = default)
     {

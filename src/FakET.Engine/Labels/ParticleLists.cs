@@ -54,12 +54,14 @@ public static class ParticleLists
         _ => null,
     };
 
-    /// <summary>Whether <see cref="Format"/> writes <paramref name="format"/>: CSV, DeepFinder XML and STAR.</summary>
+    /// <summary>Whether <see cref="Format"/> writes <paramref name="format"/>: CSV, DeepFinder XML, STAR and RELION 5
+    /// (copick picks are written by <see cref="Formats.CopickProject"/>, one file per object).</summary>
     public static bool CanWrite(ParticleListFormat format) =>
-        format is ParticleListFormat.Csv or ParticleListFormat.DeepFinderXml or ParticleListFormat.Star;
+        format is ParticleListFormat.Csv or ParticleListFormat.DeepFinderXml or ParticleListFormat.Star or ParticleListFormat.Relion5;
 
-    /// <summary>The file's text for <paramref name="list"/> in <paramref name="format"/>.</summary>
-    public static string Format(ParticleList list, ParticleListFormat format)
+    /// <summary>The file's text for <paramref name="list"/> in <paramref name="format"/>. RELION 5 needs
+    /// <paramref name="geometry"/>, each entry's tomogram (<see cref="Relion5Particles.Format"/>).</summary>
+    public static string Format(ParticleList list, ParticleListFormat format, Func<ParticleEntry, TomogramGeometry>? geometry = null)
     {
         ArgumentNullException.ThrowIfNull(list);
         foreach (var name in list.Entries.Select(e => e.Tomogram).OfType<string>().Distinct())
@@ -69,14 +71,17 @@ public static class ParticleLists
             ParticleListFormat.Csv => CsvParticles.Format(list),
             ParticleListFormat.DeepFinderXml => DeepFinderXml.Format(list),
             ParticleListFormat.Star => StarParticles.Format(list),
+            ParticleListFormat.Relion5 => Relion5Particles.Format(list, geometry ?? throw new FakETException(ErrorIds.ParticleListGeometryMissing,
+                FailureKind.InvalidArgument, "RELION 5 coordinates are Å from each tomogram's centre: writing them needs the tomograms' sizes and voxel sizes.")),
             _ => throw new FakETException(ErrorIds.ParticleListFormatNotWritable, FailureKind.NotImplemented,
-                $"Particle lists are written as Csv, DeepFinderXml or Star; {format} is read only."),
+                $"Particle lists are written as Csv, DeepFinderXml, Star or Relion5; {format} is read only here (Export-Copick writes copick picks)."),
         };
     }
 
     /// <summary>Writes <paramref name="list"/> to <paramref name="path"/> atomically.</summary>
-    public static void Write(ParticleList list, string path, ParticleListFormat format, CancellationToken cancel = default) =>
-        AtomicFile.WriteAllText(path, Format(list, format), cancel);
+    public static void Write(ParticleList list, string path, ParticleListFormat format, CancellationToken cancel = default,
+        Func<ParticleEntry, TomogramGeometry>? geometry = null) =>
+        AtomicFile.WriteAllText(path, Format(list, format, geometry), cancel);
 
     /// <summary>Throws <see cref="ErrorIds.ParticleListTomogramNameInvalid"/> when <paramref name="name"/> cannot be
     /// written as one value of a row: a line break or another control character ends or splits the row in every
