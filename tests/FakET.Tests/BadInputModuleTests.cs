@@ -84,7 +84,7 @@ public class BadInputModuleTests : IDisposable
             """, ("plain", new TiltSeries(new[] { new float[128], Enumerable.Repeat(2f, 128).ToArray() }, 8, 16, null, 10)));
         Assert.Empty(r.Errors);
         Assert.Equal(new object[] { "-30,0,30", true, 2 }, r.Output.Select(o => o.BaseObject));
-        Assert.Equal(new[] { "ts.json", "ts.mrc" }, Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "ts.json", "ts.mrc", "ts.xf" }, Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order());
     }
 
     /// <summary>A move of the commit that fails for real (a folder stands where the plot goes): the earlier profile and
@@ -130,6 +130,6 @@ public class BadInputModuleTests : IDisposable
 
         var forced = _ps.Run("$plain | Export-TiltSeries ts.mrc -Force");
         Assert.Empty(forced.Errors);
-        Assert.Equal(new[] { "p.png", "ts.json", "ts.mrc" }, Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "p.png", "ts.json", "ts.mrc", "ts.xf" }, Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order());
     }
 }

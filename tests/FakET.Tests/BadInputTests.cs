@@ -95,7 +95,7 @@ public class BadInputTests
         var back = StackFiles.ReadTiltSeries(path);
         Assert.Null(back.TiltAngles);
         Assert.Equal(without.Section(1), back.Section(1));
-        Assert.Equal(new[] { "ts.json", "ts.mrc" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "ts.json", "ts.mrc", "ts.xf" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
     }
 
     [Fact]
