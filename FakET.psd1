@@ -35,6 +35,12 @@
         'Export-VolumePreview'
         'Measure-PickingAccuracy'
         'Measure-Realism'
+        # Cluster jobs
+        'Submit-FakETJob'
+        'Get-FakETJob'
+        'Wait-FakETJob'
+        'Receive-FakETJob'
+        'Stop-FakETJob'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

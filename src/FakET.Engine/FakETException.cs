@@ -118,4 +118,14 @@ public static class ErrorIds
     public const string PreviewTiltOutOfRange = "PreviewTiltOutOfRange";
     public const string PreviewSliceOutOfRange = "PreviewSliceOutOfRange";
     public const string PreviewParameterInvalid = "PreviewParameterInvalid";
+    // Cluster jobs: Submit-FakETJob, Get-FakETJob, Wait-FakETJob, Receive-FakETJob, Stop-FakETJob
+    public const string JobInvalidParameter = "JobInvalidParameter";
+    public const string JobScriptNotFound = "JobScriptNotFound";
+    public const string JobArgumentInvalid = "JobArgumentInvalid";
+    public const string JobRunnerNotFound = "JobRunnerNotFound";
+    public const string JobDefinitionChanged = "JobDefinitionChanged";
+    public const string JobRecordInvalid = "JobRecordInvalid";
+    public const string JobNotFound = "JobNotFound";
+    public const string JobSubmitFailed = "JobSubmitFailed";
+    public const string JobSchedulerUnavailable = "JobSchedulerUnavailable";
 }
