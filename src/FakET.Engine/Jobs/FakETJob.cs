@@ -25,8 +25,9 @@ public sealed class FakETJob
     public int Seed => Record.Seed;
     /// <summary>The scheduler's ids of the submissions, oldest first (SLURM array job ids, or local-N).</summary>
     public string[] SchedulerIds => Record.Submissions.Select(s => s.Id).ToArray();
-    /// <summary>The tasks the last submission ran (all of them the first time; the incomplete ones on a resubmission).</summary>
-    public int[] Submitted => Record.Submissions.LastOrDefault()?.Indices ?? [];
+    /// <summary>The tasks the Submit that returned this job submitted: all the first time, the incomplete ones on a
+    /// resubmission, none when nothing needed to run (or for a job from Get-FakETJob).</summary>
+    public int[] Submitted { get; private set; } = [];
     public IReadOnlyList<JobTaskResult> Tasks { get; private set; } = [];
     public int Pending => Tasks.Count(t => t.State == JobTaskState.Pending);
     public int Running => Tasks.Count(t => t.State == JobTaskState.Running);
@@ -90,7 +91,7 @@ public sealed class FakETJob
             record.Submissions.Add(new JobSubmission(id, job.Scheduler, indices, now));
         }
         record.Write(files);
-        var submitted = new FakETJob(files, record);
+        var submitted = new FakETJob(files, record) { Submitted = indices };
         submitted.Refresh();
         Known[files.Directory] = submitted;
         return submitted;

@@ -94,7 +94,7 @@ public sealed class SubmitFakETJobCommand : FakETCmdlet
             };
             if (!ShouldProcess(directory, $"Submit {Count} task(s) of {script} ({scheduler})")) return;
             var submitted = FakETJob.Submit(job);
-            if (submitted.Submitted.Length == 0 && submitted.Record.Submissions.Count > 0)
+            if (submitted.Submitted.Length == 0)
                 WriteWarning($"Nothing to submit: the {Count} task(s) in '{directory}' are complete, or still queued or running.");
             else
                 WriteVerbose($"Submitted task(s) {SlurmScheduler.ArrayList(submitted.Submitted)} as {submitted.SchedulerIds[^1]} ({scheduler}, runner {string.Join(' ', runner)}).");
