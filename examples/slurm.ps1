@@ -15,7 +15,7 @@
     tomogram_instance_mask.mrc and tomogram.json), particles.csv and objl.xml. The style transfer uses the cores SLURM
     gave the task (SLURM_CPUS_PER_TASK), else -Threads, else every core.
 
-    Resource requests: the defaults (2 cores, 8 GB, 40 minutes) fit one 61 × 1024² sample with a 1024² × 512 phantom;
+    Resource requests: the defaults (2 cores, 32 GB, an hour) fit one 61 × 1024² sample with a 1024² × 512 phantom;
     README, section "Cluster jobs", gives the measured figures and how to scale them. The output directory and this
     script must be on a file system the compute nodes share. Run it again with the same arguments to resubmit only the
     tasks that failed or were cancelled.
@@ -46,11 +46,11 @@
 .PARAMETER CpusPerTask
     Cores per task. Default 2.
 .PARAMETER MemoryGB
-    Memory per task in GB. Default 8.
+    Memory per task in GB. Default 32 (a 1024² × 512 sample with its labels needs over 20 GB).
 .PARAMETER Gpus
     GPUs per task. Default none.
 .PARAMETER TimeLimit
-    Wall-clock limit per task. Default 40 minutes.
+    Wall-clock limit per task. Default an hour (about 19 minutes on 2 idle cores).
 .PARAMETER ThrottleLimit
     Tasks at once: Local's processes (default: the cores), SLURM's array throttle (default: no limit).
 .PARAMETER Wait
@@ -78,9 +78,9 @@ param(
     [int] $Threads = 0,
     [string] $Partition,
     [int] $CpusPerTask = 2,
-    [int] $MemoryGB = 8,
+    [int] $MemoryGB = 32,
     [int] $Gpus = 0,
-    [timespan] $TimeLimit = '00:40:00',
+    [timespan] $TimeLimit = '01:00:00',
     [int] $ThrottleLimit = 0,
     [switch] $Wait,
     [string] $Reference
