@@ -37,8 +37,14 @@
         'Measure-Realism'
         'Resize-TiltSeries'
         'Test-MrcFile'
-        # Output formats for copick (issue 15)
+        # copick projects
         'Export-Copick'
+        # Cluster jobs
+        'Submit-FakETJob'
+        'Get-FakETJob'
+        'Wait-FakETJob'
+        'Receive-FakETJob'
+        'Stop-FakETJob'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -139,4 +139,14 @@ public static class ErrorIds
     public const string NoiseEstimateMixed = "NoiseEstimateMixed";
     public const string ResizeParameterInvalid = "ResizeParameterInvalid";
     public const string ResizeRegionOutside = "ResizeRegionOutside";
+    // Cluster jobs: Submit-FakETJob, Get-FakETJob, Wait-FakETJob, Receive-FakETJob, Stop-FakETJob
+    public const string JobInvalidParameter = "JobInvalidParameter";
+    public const string JobScriptNotFound = "JobScriptNotFound";
+    public const string JobArgumentInvalid = "JobArgumentInvalid";
+    public const string JobRunnerNotFound = "JobRunnerNotFound";
+    public const string JobDefinitionChanged = "JobDefinitionChanged";
+    public const string JobRecordInvalid = "JobRecordInvalid";
+    public const string JobNotFound = "JobNotFound";
+    public const string JobSubmitFailed = "JobSubmitFailed";
+    public const string JobSchedulerUnavailable = "JobSchedulerUnavailable";
 }

@@ -34,7 +34,7 @@ public struct SeededRandom
     }
 
     /// <summary>SplitMix64's finaliser: a bijective mix of 64 bits.</summary>
-    static ulong SplitMix(ulong z)
+    internal static ulong SplitMix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
