@@ -151,13 +151,13 @@ public class MemoryBudgetTests
     [Fact]
     public void NewTiltSeriesRefusesProjectionsLargerThanMemoryWithoutAllocatingThem()
     {
-        // Two million tilts of 128×128 pixels: 131 GB.
+        // 3,601 tilts (the most a series may have) of 2048×2048 pixels: 60 GB.
         var (error, allocated) = Refused(
-            "$volume = New-Phantom -Width 128 -Height 128 -Depth 16 -Class small -Count 1 -Seed 1; $angles = [double[]](1..2000000)",
+            "$volume = New-Phantom -Width 2048 -Height 2048 -Depth 8 -Class small -Count 0 -Seed 1; $angles = [double[]](0..3600 | ForEach-Object { $_ / 30 - 60 })",
             "$volume | New-TiltSeries -TiltAngles $angles");
         Assert.Equal($"{ErrorIds.NotEnoughMemory},FakET.PowerShell.Cmdlets.NewTiltSeriesCommand", error.FullyQualifiedErrorId);
-        Assert.Contains("2000000 projections of 128×128 pixels", error.Exception.Message);
-        // The angles are copied and sorted (16 MB a copy); the projections are never allocated.
+        Assert.Contains("3601 projections of 2048×2048 pixels", error.Exception.Message);
+        // The angles are copied and sorted (29 kB a copy); the projections are never allocated.
         Assert.InRange(allocated, 0, 128L << 20);
     }
 

@@ -99,7 +99,10 @@ Describe 'Help example <Name> <Index>' -ForEach $examples {
         $folder = New-TestFolder
         try {
             $outputs = @(Written $Code | ForEach-Object { [IO.Path]::GetFileNameWithoutExtension($_) })
-            Get-ChildItem -LiteralPath $template -Recurse -File | Where-Object { $_.Name.Split('.')[0] -notin $outputs } | ForEach-Object {
+            # An example's outputs and their companions (name_class_mask.mrc, name_order_list.csv) are not copied:
+            # the example writes them, and an existing one would need -Force.
+            $isOutput = { param($base) @($outputs | Where-Object { $base -eq $_ -or $base.StartsWith("$($_)_") }).Count -gt 0 }
+            Get-ChildItem -LiteralPath $template -Recurse -File | Where-Object { -not (& $isOutput $_.Name.Split('.')[0]) } | ForEach-Object {
                 $relative = [IO.Path]::GetRelativePath($template, $_.FullName)
                 $null = New-Item -ItemType Directory -Force -Path ([IO.Path]::GetDirectoryName([IO.Path]::Combine($folder, $relative)))
                 Copy-Item -LiteralPath $_.FullName -Destination $relative
