@@ -14,15 +14,17 @@
 param(
     [int] $Size = 512,
     [int] $Tilts = 1,
-    [int] $Threads = 0
+    [int] $Threads = 0,
+    # Tiles of this side (Invoke-StyleTransfer -TileSize); 0: whole tilts, or automatic tiles when a tilt does not fit.
+    [int] $TileSize = 0
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 . $PSScriptRoot/ProcessMemory.ps1
 "$(Get-FakETDevice)"
 "load: $([System.IO.File]::ReadAllText('/proc/loadavg').Trim())"
-"| tilt size | tilts | wall | RSS before | peak RSS during | working memory | per tilt pixel |"
-"|---|---|---|---|---|---|---|"
+"| tilt size | tilts | tiling | wall | CPU | RSS before | peak RSS during | working memory | per tilt pixel |"
+"|---|---|---|---|---|---|---|---|---|"
 $n = $Size; $count = $Tilts
 $angles = @(0..($count - 1) | ForEach-Object { 3.0 * $_ })
 $series = 1..3 | ForEach-Object {
@@ -32,13 +34,16 @@ $series = 1..3 | ForEach-Object {
 [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
 Reset-PeakMemory
 $before = Kb 'VmRSS'
+$cpu = [System.Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
 $styleArgs = @{ Content = $series[0]; Style = $series[1]; Init = $series[2]; Seed = 1; WarningAction = 'SilentlyContinue' }
 if ($Threads -gt 0) { $styleArgs.Threads = $Threads }
+if ($TileSize -gt 0) { $styleArgs.TileSize = $TileSize }
 $styled = Invoke-StyleTransfer @styleArgs
 $clock.Stop()
+$cpu = [System.Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - $cpu
 $peak = Kb 'VmHWM'
 $work = ($peak - $before) * 1024.0
-'| {0}² | {1} | {2:F1} s | {3:F0} MiB | {4:F0} MiB | {5:F0} MiB | {6:F0} B |' -f $n, $count, $clock.Elapsed.TotalSeconds,
-    ($before / 1024.0), ($peak / 1024.0), ($work / 1MB), ($work / ([double]$n * $n))
+'| {0}² | {1} | {7} | {2:F1} s | {8:F1} s | {3:F0} MiB | {4:F0} MiB | {5:F0} MiB | {6:F0} B |' -f $n, $count, $clock.Elapsed.TotalSeconds,
+    ($before / 1024.0), ($peak / 1024.0), ($work / 1MB), ($work / ([double]$n * $n)), $styled.History[-1].Parameters['Tiling'], $cpu.TotalSeconds
 "load after: $([System.IO.File]::ReadAllText('/proc/loadavg').Trim())"

@@ -84,8 +84,9 @@ public class MemoryBudgetTests
     [Fact]
     public void StyleTransferRefusesATiltTooLargeForTheMachineBeforeAnyWork()
     {
-        // A tilt whose working memory, at 2.0 kB a pixel, is 1.5 times the machine's memory (4 320² pixels with 24.7 GB).
-        int side = (int)Math.Ceiling(Math.Sqrt(1.5 * PhysicalMemory() / 2000.0) / 16) * 16;
+        // A tilt too large for the machine even in the smallest tiles: the image and optimiser state alone, at 104 B a
+        // pixel, are 1.5 times the machine's memory (18 900² pixels with 24.7 GB). Smaller tilts are styled in tiles.
+        int side = (int)Math.Ceiling(Math.Sqrt(1.5 * PhysicalMemory() / NeuralStyleTransfer.TiledStateBytesPerPixel) / 16) * 16;
         var values = new float[side * side];
         for (int i = 0; i < values.Length; i += 7) values[i] = 1;
         var series = new TiltSeries(new[] { values }, side, side, new[] { 0.0 }, 10);

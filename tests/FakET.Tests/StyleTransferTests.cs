@@ -284,6 +284,19 @@ public class StyleTransferCmdletTests : IDisposable, IClassFixture<StyleReferenc
     }
 
     [Fact]
+    public void TileSizeStylesInTilesWithThePublishedResultAndRecordsThem()
+    {
+        var r = _ps.Run("""
+            Invoke-StyleTransfer (Import-TiltSeries nst_content.mrc) -Style (Import-TiltSeries nst_style.mrc) -Init (Import-TiltSeries nst_init.mrc) -ModelPath ./vgg19_random.safetensors -TiltRange 1,1 -TileSize 40
+            """);
+        Assert.Empty(r.Errors);
+        var styled = r.Single<TiltSeries>();
+        // 40 px is rounded down to the 16-px pooling grid.
+        Assert.Equal("2×2 tiles of 32 px", styled.History[^1].Parameters["Tiling"]);
+        Assert.True(Statistics.Correlation(styled.Tilt(0), _ref.Expected.Tilt(1)) >= 0.999);
+    }
+
+    [Fact]
     public void RandomWeightsWarnAndAreRecorded()
     {
         var r = _ps.Run("Invoke-StyleTransfer (Import-TiltSeries nst_content.mrc) -Style (Import-TiltSeries nst_style.mrc) -Weights Random -Seed 5 -TiltRange 0,0");

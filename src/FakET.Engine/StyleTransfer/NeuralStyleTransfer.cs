@@ -24,9 +24,11 @@ namespace FakET.StyleTransfer;
 /// through it in batches (each tilt's loss is its own, so batching changes nothing); style Gram matrices and content
 /// activations are computed without autograd, through a one-channel first convolution. On the CPU, small batches run on
 /// several threads at once (one per libtorch thread, see <see cref="TorchWorkers"/>); large ones one at a time with all threads.
+/// A tilt too large for memory (or any, with <see cref="StyleTransferSettings.TileSize"/>) is styled in exact tiles
+/// (<see cref="StyleTiling"/>, TiledStyleLoss.cs); StyleMemory.cs plans the memory.
 /// The stage owns the network's tensors (on the GPU, device memory): dispose it when done.
 /// </summary>
-public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSettings, TiltSeries>, IDisposable
+public sealed partial class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSettings, TiltSeries>, IDisposable
 {
     const float LossEpsilon = 1e-8f;
     const double AdamBeta1 = 0.9, AdamBeta2 = 0.999, AdamEpsilon = 1e-8;
@@ -131,14 +133,15 @@ public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSetting
         int batches = (count + batch - 1) / batch, done = 0;
         int threads = torch.get_num_threads();
         int workers = Device.type == DeviceType.CPU ? TorchWorkers.Choose(threads, batches, (long)batch * outH * outW) : 1;
-        workers = CheckMemory(count, batch, outH, outW, workers);
+        int? tileSize;
+        (workers, tileSize) = CheckMemory(count, batch, outH, outW, workers);
         TorchWorkers.Run(batches, workers, Math.Max(1, threads / workers), k =>
         {
             int start = k * batch, n = Math.Min(batch, count - start), tilt = first + start;
             using var scope = torch.NewDisposeScope();
             var styled = StyleBatch(network,
                 Batch(content, tilt, n, contentRange), Batch(style, tilt, n, styleRange), Batch(init ?? content, tilt, n, initRange),
-                sizes, styleSizes, cancel);
+                sizes, styleSizes, tileSize, cancel);
             return CopyOut(styled);
         }, (k, tilts) =>
         {
@@ -160,51 +163,12 @@ public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSetting
             ["StylePairing"] = StyleTiltPairing.ByIndex(settings.Style!, stylePairing) ? "by index" : "nearest angle",
             ["StyleTilts"] = stylePairing,
             ["Device"] = Device.type.ToString(),
+            ["Tiling"] = tileSize is { } tile ? TilingSummary(outH, outW, tile) : "none",
         };
         string summary = string.Create(CultureInfo.InvariantCulture,
             $"styled ({(Weights.IsRandom ? Weights.Description : "VGG-19 " + Weights.Sha256![..12])}; {_settings.InitialIterations} it)");
         return content.Derive(output, run.Entry(summary, decided), (first, count), outH, outW, content.PixelSize * content.Width / outW);
     }
-
-    /// <summary>
-    /// Working memory per pixel of a tilt being styled on the CPU: 2.0 kB, measured with libtorch 2.10 for the published
-    /// layers (through layer 29) from 256² to 2560² (docs/benchmarks.md), 1.3 times what autograd keeps
-    /// (<see cref="Vgg19.KeptBytesPerPixel"/>; the rest is the backward pass and libtorch's workspaces); shallower layers
-    /// scale it down in proportion.
-    /// </summary>
-    internal double WorkingBytesPerPixel => MeasuredBytesPerPixel * Vgg19.KeptBytesPerPixel(_depth) / Vgg19.KeptBytesPerPixel(29);
-    const double MeasuredBytesPerPixel = 2000;
-
-    /// <summary>Fewer workers at once when memory is short; fails before any work when even one batch and the output do not fit.</summary>
-    int CheckMemory(int count, int batch, int outH, int outW, int workers)
-    {
-        long outputBytes = (long)count * outH * outW * sizeof(float);
-        if (Device.type != DeviceType.CPU)
-        {
-            MemoryBudget.Require(outputBytes, $"Invoke-StyleTransfer needs its {count}×{outH}×{outW} output", "Style fewer tilts at a time (-TiltRange).");
-            return workers;
-        }
-        long batchBytes = (long)(WorkingBytesPerPixel * batch * outH * outW);
-        long? room = MemoryBudget.Available();
-        workers = WorkersThatFit(room, outputBytes, batchBytes, workers);
-        long fits = ScaleThatFits(room, outputBytes, WorkingBytesPerPixel);
-        MemoryBudget.Require(outputBytes + workers * batchBytes,
-            $"Invoke-StyleTransfer needs VGG-19's activations for {batch} {(batch == 1 ? "tilt" : "tilts")} of {outH}×{outW} pixels at a time " +
-            $"({(WorkingBytesPerPixel / 1000).ToString("0.#", CultureInfo.InvariantCulture)} kB a pixel) and its {count}-tilt output",
-            $"Style at a smaller working size: with -Scale N the output has N pixels on its longest side{(fits >= Vgg19.MinimumSize(_depth) ? $" (about -Scale {fits} would fit now)" : "")}.");
-        return workers;
-    }
-
-    /// <summary>How many of <paramref name="workers"/> batches of <paramref name="batchBytes"/> fit beside the output in
-    /// <paramref name="room"/> bytes: at least one (whether one fits is <see cref="MemoryBudget.Require(long, string, string)"/>'s
-    /// question), all of them when the available memory is unknown.</summary>
-    internal static int WorkersThatFit(long? room, long outputBytes, long batchBytes, int workers) =>
-        workers > 1 && room is { } r ? (int)Math.Clamp((r - outputBytes) / Math.Max(1, batchBytes), 1, workers) : workers;
-
-    /// <summary>The square working size (-Scale) whose working memory, at <paramref name="bytesPerPixel"/>, fits beside the
-    /// output in <paramref name="room"/> bytes with a tenth to spare, in steps of 32 pixels; 0 when unknown.</summary>
-    internal static long ScaleThatFits(long? room, long outputBytes, double bytesPerPixel) =>
-        room is { } r ? (long)(Math.Sqrt(0.9 * Math.Max(0, r - outputBytes) / bytesPerPixel) / 32) * 32 : 0;
 
     static void CheckAgree(TiltSeries content, TiltSeries other, string what)
     {
@@ -266,7 +230,7 @@ public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSetting
 
     /// <summary>Styles one batch; returns the (n, H, W) channel mean of the averaged iterate, clamped to [0, 1].</summary>
     Tensor StyleBatch(VggNetwork network, Tensor content, Tensor style, Tensor init, IReadOnlyList<(int H, int W)> sizes,
-        IReadOnlyList<(int H, int W)> styleSizes, CancellationToken cancel)
+        IReadOnlyList<(int H, int W)> styleSizes, int? tileSize, CancellationToken cancel)
     {
         var image = Resize(init, sizes[0]).expand(-1, 3, -1, -1).contiguous();
         Tensor? m = null, v = null;
@@ -275,7 +239,8 @@ public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSetting
         for (int s = 0; s < sizes.Count; s++)
         {
             var size = sizes[s];
-            image = Resize(image, size, InterpolationMode.Bicubic).clamp_(0, 1).detach().requires_grad_(true);
+            var tiling = tileSize is { } t ? StyleTiling.For(size.H, size.W, t, _depth) : null;
+            image = Resize(image, size, InterpolationMode.Bicubic).clamp_(0, 1).detach().requires_grad_(tiling is null);
             average = new IterateAverage(image, (float)_settings.AverageDecay);
             var scaledContent = Resize(content, size);
             var scaledStyle = Resize(style, styleSizes[s]);
@@ -285,8 +250,13 @@ public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSetting
             // full-size gradient through the scaled MSE. The same holds for a style equal to the start.
             bool startIsContent = s == 0 && HasContentLoss && SameImages(image, scaledContent);
             bool startIsStyle = s == 0 && SameImages(image, scaledStyle);
-            var (contentTargets, styleTargets) = Targets(network, scaledContent, scaledStyle, startIsContent ? image : null,
-                startIsStyle ? image : null, cancel);
+            Tensor? contentSource = null;
+            var (contentTargets, styleTargets) = tiling is null
+                ? Targets(network, scaledContent, scaledStyle, startIsContent ? image : null, startIsStyle ? image : null, cancel)
+                : (new Dictionary<int, Tensor>(), TiledGrams(network, startIsStyle ? image : scaledStyle,
+                    StyleTiling.For(styleSizes[s].H, styleSizes[s].W, tileSize!.Value, _styleDepth), cancel));
+            // Tiled, the content targets are recomputed tile by tile from their source: the start image, kept as it was.
+            if (tiling is not null && HasContentLoss) contentSource = startIsContent ? image.clone() : scaledContent;
             if (m is null || v is null)
             {
                 m = torch.zeros_like(image);
@@ -301,14 +271,16 @@ public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSetting
             int iterations = s == 0 ? _settings.InitialIterations : _settings.Iterations;
             for (int it = 0; it < iterations; it++)
             {
-                using (var iterationScope = torch.NewDisposeScope())
-                {
-                    var loss = Loss(network, image, contentTargets, styleTargets, cancel);
-                    loss.backward();
-                }
+                using var iterationScope = torch.NewDisposeScope();
+                if (tiling is null)
+                    using (torch.NewDisposeScope())
+                    {
+                        var loss = Loss(network, image, contentTargets, styleTargets, cancel);
+                        loss.backward();
+                    }
+                var grad = tiling is null ? image.grad! : TiledGradient(network, image, contentSource, styleTargets, tiling, cancel);
                 using (torch.no_grad())
                 {
-                    var grad = image.grad!;
                     step++;
                     m.mul_(AdamBeta1).add_(grad, alpha: 1 - AdamBeta1);
                     v.mul_(AdamBeta2).addcmul_(grad, grad, value: 1 - AdamBeta2);
@@ -433,7 +405,10 @@ public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSetting
     }
 
     /// <summary>Gram matrices F·Fᵀ/(H·W) per tilt, (n, C, C).</summary>
-    internal static Tensor Gram(Tensor features)
+    internal static Tensor Gram(Tensor features) => GramSum(features).div_(features.shape[2] * features.shape[3]);
+
+    /// <summary>F·Fᵀ per tilt, (n, C, C): the Gram matrix's sum over positions.</summary>
+    static Tensor GramSum(Tensor features)
     {
         long n = features.shape[0], c = features.shape[1], hw = features.shape[2] * features.shape[3];
         // The views below would keep the whole activation alive until the batch ends: release them at once.
@@ -441,7 +416,7 @@ public sealed class NeuralStyleTransfer : Stage<TiltSeries, StyleTransferSetting
         // Channels-last activations are (n, H·W, C) in memory: use them as such, without a copy.
         bool channelsLast = features.stride(1) == 1 && c > 1;
         var f = channelsLast ? features.permute(0, 2, 3, 1).reshape(n, hw, c).transpose(1, 2) : features.reshape(n, c, hw);
-        return torch.bmm(f, f.transpose(1, 2)).div_(hw).MoveToOuterDisposeScope();
+        return torch.bmm(f, f.transpose(1, 2)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The L2 total variation of the published implementation (replicate-padded differences, mean) per tilt.</summary>

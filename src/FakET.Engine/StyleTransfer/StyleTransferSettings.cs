@@ -47,6 +47,11 @@ public sealed record StyleTransferSettings : StageOptions
     /// <summary>Tilts optimised together; null chooses by image size. Batching does not change the result.</summary>
     [NotInHistory]
     public int? BatchSize { get; init; }
+    /// <summary>Side in pixels of the tiles each tilt is styled in (rounded down to the pooling grid, 16 px through layer 29;
+    /// each tile also sees a halo); null tiles only when a whole tilt would not fit in memory. Tiling is exact: the output
+    /// is the untiled one to float rounding. The history records the tiling used (<c>Tiling</c>).</summary>
+    [NotInHistory]
+    public int? TileSize { get; init; }
 
     /// <summary>Every layer a loss uses.</summary>
     public IEnumerable<int> AllLayers => ContentLayers.Concat(StyleLayers);
@@ -77,6 +82,7 @@ public sealed record StyleTransferSettings : StageOptions
         Require(AverageDecay >= 0 && AverageDecay < 1, "AverageDecay must be in [0, 1).");
         Require(Scale is null or > 0 && MinScale is null or > 0, "Scale and MinScale must be positive numbers of pixels.");
         Require(BatchSize is null or > 0, "BatchSize must be at least 1.");
+        Require(TileSize is null or > 0, "TileSize must be a positive number of pixels.");
     }
 
     static void Require(bool condition, string message)

@@ -9,9 +9,10 @@ namespace FakET.PowerShell.Cmdlets;
 /// <para type="description">Optimises each tilt, starting from the -Init tilt (FakET's noisy series; without -Init the content itself), so that its VGG-19 activations match the content tilt (FakET's content series) and its Gram matrices match the style tilt (the measured reference series). The defaults are FakET's published settings: content layer 8 (relu2_2), style layers 1, 6, 11, 20, 29 weighted 256, 64, 16, 4, 1, max pooling, Adam with step 0.15 for 1 iteration at the tilts' own size, and the bias-corrected average of the iterate (decay 0.99) as the result. Every input series is scaled to [0, 1] by its own minimum and maximum; the result's mean and standard deviation are matched per tilt to the style series.</para>
 /// <para type="description">The weights are the ImageNet VGG-19 that Install-StyleModel puts in the per-user cache, a safetensors file given with -ModelPath, or random weights (-Weights Random, seeded by -Seed). Without installed weights the cmdlet falls back to random weights and warns: the FakET paper measured lower fidelity that way. The output's history records the weights (the file's SHA-256, or "random, seed N").</para>
 /// <para type="description">Tilts are processed in batches (-BatchSize), one batch on the device at a time, with progress per tilt; Ctrl+C stops between the network's layers and returns nothing. -TiltRange processes and returns only some tilts.</para>
-/// <para type="description">On the CPU a tilt being styled takes about 2 kB of working memory per pixel (VGG-19's activations and their gradients: 2.3 GB at 1024², 8.4 GB at 2048²), whatever the number of tilts; small tilts run several at a time when memory allows. Before any work the cmdlet checks that one tilt's working memory and the output fit in the memory available; if not it stops at once with the error NotEnoughMemory and the -Scale that would fit. -Scale N styles at N pixels on the longest side, and the output has that size.</para>
+/// <para type="description">On the CPU a tilt being styled takes about 2 kB of working memory per pixel (VGG-19's activations and their gradients: 2.3 GB at 1024², 8.4 GB at 2048²), whatever the number of tilts; small tilts run several at a time when memory allows. Before any work the cmdlet checks that one tilt's working memory and the output fit in the memory available. If a whole tilt does not fit, it styles each tilt in tiles, the largest that fit: exactly, because VGG-19's activations depend only on a bounded neighbourhood (each tile sees an 80-pixel halo, and tiles follow the 16-pixel pooling grid), the loss's global sums are gathered over all tiles first, and each tile's gradient is then taken with those sums held fixed; the output is the untiled one to float rounding, and memory follows the tile (plus about 104 bytes per pixel of the tilt for the image and the optimiser's state). Tiles take longer than whole tilts (the halos, and a second pass for the sums). -TileSize sets the tiles; the history records the tiling (Tiling). Only when even the smallest tiles do not fit does it stop at once with the error NotEnoughMemory and the -Scale that would fit. -Scale N styles at N pixels on the longest side, and the output has that size.</para>
 /// <example><code>$styled = Invoke-StyleTransfer -Content $content -Style $reference -Init $noisy</code><para>FakET's style transfer with the installed ImageNet weights and the published settings.</para></example>
 /// <example><code>$content | Invoke-StyleTransfer -Style $reference -Init $noisy -TiltRange 0,9 -Threads 2</code><para>Styles only the first ten tilts, on two CPU threads.</para></example>
+/// <example><code>Invoke-StyleTransfer $content -Style $reference -Init $noisy -TileSize 1024</code><para>Styles full-size (e.g. 3500²) tilts in tiles of 1024² pixels, with the same result as whole tilts: about 4 GB of working memory instead of 25 GB.</para></example>
 /// <example><code>Invoke-StyleTransfer $content -Style $reference -Init $noisy -Weights Random -Seed 3</code><para>Uses random weights, as the paper's FAKET_RANDOM experiment did.</para></example>
 /// </summary>
 // The engine's enums are not used as parameter types: PowerShell reads this assembly's types before the module's
@@ -123,6 +124,11 @@ public sealed class InvokeStyleTransferCommand : FakETCmdlet, IDisposable
     [ValidateRange(1, 4096)]
     public int? BatchSize { get; set; }
 
+    /// <summary><para type="description">Side in pixels of the tiles each tilt is styled in (rounded down to a multiple of 16; each tile also sees an 80-pixel halo). The result is the untiled one to float rounding. Default: whole tilts, or the largest tiles that fit when a whole tilt would not fit in the memory available.</para></summary>
+    [Parameter]
+    [ValidateRange(16, int.MaxValue)]
+    public int? TileSize { get; set; }
+
     // The stage owns VGG-19's tensors (device memory on a GPU): one per invocation, built on the first input and
     // disposed when the pipeline ends, fails or is stopped (PowerShell disposes a cmdlet that is IDisposable).
     NeuralStyleTransfer? _stage;
@@ -168,6 +174,7 @@ public sealed class InvokeStyleTransferCommand : FakETCmdlet, IDisposable
         Scale = Scale,
         MinScale = MinScale,
         BatchSize = BatchSize,
+        TileSize = TileSize,
     };
 
     NeuralStyleTransfer CreateStage(int deepestLayer)
