@@ -106,4 +106,26 @@ public class MdocTests
         Assert.Equal(ErrorIds.MdocParseError, e.ErrorId);
         Assert.Contains("line 6", e.Message);
     }
+
+    /// <summary>An angle file or .mdoc beside a stack with another number of angles than the stack has tilts is an error
+    /// that names both files and both counts, never angles paired with the wrong tilts.</summary>
+    [Fact]
+    public void AnAngleFileOrMdocOfAnotherTiltCountIsTiltAngleCountMismatch()
+    {
+        using var dir = new TempDir();
+        var series = Series();
+        StackFiles.Write(series, dir.File("ts.mrc"));
+        File.Delete(dir.File("ts.json"));
+        File.WriteAllText(dir.File("ts.tlt"), "-20\n0\n20\n");
+        var fromTlt = Assert.Throws<FakETException>(() => StackFiles.ReadTiltSeries(dir.File("ts.mrc")));
+        Assert.Equal(ErrorIds.TiltAngleCountMismatch, fromTlt.ErrorId);
+        Assert.Equal("ts.mrc has 5 tilts but ts.tlt lists 3 angles.", fromTlt.Message);
+
+        File.Delete(dir.File("ts.tlt"));
+        var mdoc = File.ReadAllText(dir.File("ts.mrc.mdoc"));
+        File.WriteAllText(dir.File("ts.mrc.mdoc"), mdoc[..mdoc.LastIndexOf("[ZValue", StringComparison.Ordinal)]);
+        var fromMdoc = Assert.Throws<FakETException>(() => StackFiles.ReadTiltSeries(dir.File("ts.mrc")));
+        Assert.Equal(ErrorIds.TiltAngleCountMismatch, fromMdoc.ErrorId);
+        Assert.Equal("ts.mrc has 5 tilts but ts.mrc.mdoc has 4 [ZValue] sections.", fromMdoc.Message);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace FakET.IO;
 
 /// <summary>Where a tilt series' angles come from when it is imported.</summary>
@@ -30,17 +32,13 @@ public static class StackFiles
             {
                 var tilts = SerialEmMdoc.Read(mdoc);
                 (angles, mdocOrder, source) = (tilts.Angles, tilts.AcquisitionOrder, Path.GetFileName(mdoc));
-                if (angles.Count != header.Nz)
-                    throw new FakETException(ErrorIds.TiltAngleCountMismatch, FailureKind.InvalidData,
-                        $"{Path.GetFileName(path)} has {header.Nz} tilts but {source} has {angles.Count} [ZValue] sections.");
+                RequireOnePerTilt(angles, "has {0} [ZValue] sections");
             }
             else if (angleFile is not null)
             {
                 angles = TiltAngleFile.Read(angleFile);
                 source = Path.GetFileName(angleFile);
-                if (angles.Count != header.Nz)
-                    throw new FakETException(ErrorIds.TiltAngleCountMismatch, FailureKind.InvalidData,
-                        $"{Path.GetFileName(path)} has {header.Nz} tilts but {source} lists {angles.Count} angles.");
+                RequireOnePerTilt(angles, "lists {0} angles");
             }
             else
             {
@@ -51,6 +49,15 @@ public static class StackFiles
             }
         }
         else source = "given";
+
+        // An angle file beside the stack must have one angle per tilt; `listing` says how the file counts them.
+        void RequireOnePerTilt(IReadOnlyList<double> list, string listing)
+        {
+            if (list.Count != header.Nz)
+                throw new FakETException(ErrorIds.TiltAngleCountMismatch, FailureKind.InvalidData,
+                    $"{Path.GetFileName(path)} has {header.Nz} tilts but {source} {string.Format(CultureInfo.InvariantCulture, listing, list.Count)}.");
+        }
+
         history.Add(HistoryEntry.Now(Stages.Steps.Import, $"imported from {Path.GetFileName(path)}", new Dictionary<string, object?>
         {
             ["Path"] = Path.GetFullPath(path),
