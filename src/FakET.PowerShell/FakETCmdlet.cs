@@ -105,6 +105,9 @@ public abstract class FakETCmdlet : PSCmdlet
     {
         public void Progress(int done, int total, string unit) => cmdlet.ReportProgress(doing.TrimEnd(':', ' ') + ": " + unit, done, total);
 
+        public void Progress(int done, int total, string unit, string note) =>
+            cmdlet.ReportProgress(doing.TrimEnd(':', ' ') + ": " + unit, done, total, note);
+
         public void Warning(string message) => cmdlet.WriteWarning(message);
     }
 
@@ -135,7 +138,7 @@ public abstract class FakETCmdlet : PSCmdlet
     /// moves or a second has passed, so a stage of a million steps writes at most about a hundred records a minute.
     /// The last report (done = total) completes both. The stage's record carries the time remaining, from the rate so far.
     /// </summary>
-    void ReportProgress(string stageAndUnit, int done, int total)
+    void ReportProgress(string stageAndUnit, int done, int total, string? note = null)
     {
         int colon = stageAndUnit.LastIndexOf(": ", StringComparison.Ordinal);
         string stage = colon < 0 ? stageAndUnit : stageAndUnit[..colon];
@@ -153,7 +156,8 @@ public abstract class FakETCmdlet : PSCmdlet
         if (!finished && percent == current.LastPercent && elapsed - current.LastWrite < TimeSpan.FromSeconds(1)) return;
         current.LastPercent = percent;
         current.LastWrite = elapsed;
-        string status = (unit.Length > 0 ? unit + " " : "") + (total > 0 ? $"{done} of {total}" : $"{done}");
+        string status = (unit.Length > 0 ? unit + " " : "") + (total > 0 ? $"{done} of {total}" : $"{done}")
+            + (string.IsNullOrEmpty(note) ? "" : ", " + note);
         WriteProgress(new ProgressRecord(StageActivityId, stage, status)
         {
             ParentActivityId = CmdletActivityId,

@@ -9,6 +9,9 @@ public interface IStageReporter
     /// <summary><paramref name="done"/> of <paramref name="total"/> <paramref name="unit"/>s are done (e.g. "tilt", "Y slice").</summary>
     void Progress(int done, int total, string unit);
 
+    /// <summary>As <see cref="Progress(int, int, string)"/>, with a short note on how it goes (e.g. "loss 0.412").</summary>
+    void Progress(int done, int total, string unit, string note) => Progress(done, total, unit);
+
     /// <summary>Something the result depends on that the caller should know (e.g. random weights were used).</summary>
     void Warning(string message);
 }
@@ -65,6 +68,9 @@ public sealed class StageRun
 
     /// <summary>A progress callback (done, total) counting <paramref name="unit"/>s, for <see cref="SectionLoop"/> and the kernels.</summary>
     public Action<int, int>? Progress(string unit) => _reporter is null ? null : (done, total) => _reporter.Progress(done, total, unit);
+
+    /// <summary>Reports progress with a note on how it goes (a training's loss), shown after the count.</summary>
+    public void Progress(int done, int total, string unit, string note) => _reporter?.Progress(done, total, unit, note);
 
     /// <summary>Tells the caller something the result depends on.</summary>
     public void Warning(string message) => _reporter?.Warning(message);

@@ -46,10 +46,16 @@ public static class Engine
         public static Reporter? Of(Action<int, int>? progress) => progress is null ? null : new Reporter(progress);
         public List<string> Warnings { get; } = new();
         public List<string> Units { get; } = new();
+        public List<string> Notes { get; } = new();
         public void Progress(int done, int total, string unit)
         {
             Units.Add(unit);
             progress?.Invoke(done, total);
+        }
+        public void Progress(int done, int total, string unit, string note)
+        {
+            Notes.Add(note);
+            Progress(done, total, unit);
         }
         public void Warning(string message) => Warnings.Add(message);
     }
