@@ -17,6 +17,8 @@ public static class Steps
     public const string NewTomogram = "New-Tomogram";
     public const string ConvertToPotential = "ConvertTo-Potential";
     public const string ResizeTiltSeries = "Resize-TiltSeries";
+    public const string InvokePickerTraining = "Invoke-PickerTraining";
+    public const string FindParticle = "Find-Particle";
 
     /// <summary>Every stage's step name (all but <see cref="Import"/>).</summary>
     public static IReadOnlyList<string> Stages { get; } = new[]
@@ -24,5 +26,6 @@ public static class Steps
         NewPhantom, NewTiltSeries, InvokeMicroscopeSimulation, MeasureTiltNoise, AddTiltNoise, InvokeStyleTransfer, NewTomogram,
         ConvertToPotential,
         ResizeTiltSeries,
+        InvokePickerTraining, FindParticle,
     };
 }

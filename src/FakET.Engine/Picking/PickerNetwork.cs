@@ -1,0 +1,160 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace FakET.Picking;
+
+/// <summary>One convolution of the picker's U-Net: its tensor names' stem, channels in and out, and cube kernel size.</summary>
+public sealed record PickerConvolution(string Name, int In, int Out, int Kernel)
+{
+    /// <summary>The weight's shape (out, in, k, k, k).</summary>
+    public long[] WeightShape => new long[] { Out, In, Kernel, Kernel, Kernel };
+    /// <summary>Weights and biases together.</summary>
+    public long ParameterCount => (long)Out * In * Kernel * Kernel * Kernel + Out;
+}
+
+/// <summary>
+/// The layer plan of DeepFinder's 3-D U-Net (Moebel et al., Nature Methods 2021; its <c>models.my_model</c>), with every
+/// channel count scaled by a width: two 3³ convolutions of 32 channels, 2³ max pool; two of 48, pool; four of 64; nearest
+/// upsampling, a 2³ convolution of 64, concatenation with the 48-channel skip, two of 48; upsampling, a 2³ convolution of
+/// 48, concatenation with the 32-channel skip, two of 32; a 1³ convolution to the class count (background included) and a
+/// softmax. ReLU after every convolution but the last, "same" padding (Keras's, which pads a 2³ kernel after, not before).
+/// At width 1 and 16 classes it has 903,456 parameters, as DeepFinder's.
+/// </summary>
+public static class PickerArchitecture
+{
+    /// <summary>The channel counts of the three levels at <paramref name="width"/> (32, 48, 64 at width 1; at least 1).</summary>
+    public static (int C1, int C2, int C3) Channels(double width) =>
+        (Math.Max(1, (int)Math.Round(32 * width)), Math.Max(1, (int)Math.Round(48 * width)), Math.Max(1, (int)Math.Round(64 * width)));
+
+    /// <summary>Every convolution in the order the forward pass uses them.</summary>
+    public static IReadOnlyList<PickerConvolution> Plan(double width, int classes)
+    {
+        var (c1, c2, c3) = Channels(width);
+        return new PickerConvolution[]
+        {
+            new("enc1a", 1, c1, 3), new("enc1b", c1, c1, 3),
+            new("enc2a", c1, c2, 3), new("enc2b", c2, c2, 3),
+            new("mid1", c2, c3, 3), new("mid2", c3, c3, 3), new("mid3", c3, c3, 3), new("mid4", c3, c3, 3),
+            new("up2", c3, c3, 2), new("dec2a", c3 + c2, c2, 3), new("dec2b", c2, c2, 3),
+            new("up1", c2, c2, 2), new("dec1a", c2 + c1, c1, 3), new("dec1b", c1, c1, 3),
+            new("out", c1, classes, 1),
+        };
+    }
+
+    /// <summary>The number of weights and biases.</summary>
+    public static long ParameterCount(double width, int classes) => Plan(width, classes).Sum(c => c.ParameterCount);
+
+    /// <summary>
+    /// How far (voxels) an output voxel sees: two 3³ convolutions at full resolution (2), a pool (1), two at half (4), a
+    /// pool (2), four at quarter (16), then on the way up a 2³ (2) and two 3³ at half (4), a 2³ (1) and two 3³ (2): 34.
+    /// Tiles overlapping by at least this much (rounded up to the pooling's 4) give the untiled network's result.
+    /// </summary>
+    public const int ReceptiveRadius = 34;
+
+    /// <summary>Sizes the network takes: multiples of the two poolings' 4.</summary>
+    public const int SizeMultiple = 4;
+
+    /// <summary>Glorot-uniform weights (U(±√(6/(fan in + fan out))), fans counting the kernel) and zero biases, as Keras
+    /// initialises DeepFinder's, drawn from <paramref name="seed"/> alone.</summary>
+    public static Dictionary<string, float[]> GlorotUniform(IReadOnlyList<PickerConvolution> plan, int seed)
+    {
+        var random = new Random(seed);
+        var weights = new Dictionary<string, float[]>();
+        foreach (var c in plan)
+        {
+            int k3 = c.Kernel * c.Kernel * c.Kernel;
+            double limit = Math.Sqrt(6.0 / ((double)c.In * k3 + (double)c.Out * k3));
+            var w = new float[c.Out * c.In * k3];
+            for (int i = 0; i < w.Length; i++) w[i] = (float)((random.NextDouble() * 2 - 1) * limit);
+            weights[c.Name + ".weight"] = w;
+            weights[c.Name + ".bias"] = new float[c.Out];
+        }
+        return weights;
+    }
+}
+
+/// <summary>
+/// The picker's U-Net on one device (<see cref="PickerArchitecture"/>): its weights as leaf tensors that autograd trains,
+/// and the forward pass. It owns the tensors (on a GPU, device memory): its owner disposes it.
+/// </summary>
+internal sealed class PickerNetwork : IDisposable
+{
+    readonly IReadOnlyList<PickerConvolution> _plan;
+    readonly Dictionary<string, Tensor> _tensors = new();
+
+    public PickerNetwork(IReadOnlyList<PickerConvolution> plan, IReadOnlyDictionary<string, float[]> weights, Device device, bool trainable)
+    {
+        _plan = plan;
+        Device = device;
+        try
+        {
+            foreach (var c in plan)
+            {
+                _tensors[c.Name + ".weight"] = Upload(weights[c.Name + ".weight"], c.WeightShape, trainable);
+                _tensors[c.Name + ".bias"] = Upload(weights[c.Name + ".bias"], new long[] { c.Out }, trainable);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    Tensor Upload(float[] values, long[] shape, bool trainable)
+    {
+        var t = Native.TensorData.Upload(values, Device, shape).DetachFromDisposeScope();
+        if (trainable) t.requires_grad_(true);
+        return t;
+    }
+
+    public Device Device { get; }
+
+    /// <summary>The weight and bias tensors, by name (<c>enc1a.weight</c>...), in plan order.</summary>
+    public IEnumerable<(string Name, Tensor Tensor)> Parameters =>
+        _plan.SelectMany(c => new[] { (c.Name + ".weight", _tensors[c.Name + ".weight"]), (c.Name + ".bias", _tensors[c.Name + ".bias"]) });
+
+    /// <summary>The weights as host arrays, by name.</summary>
+    public Dictionary<string, float[]> Weights() => Parameters.ToDictionary(p => p.Name, p => Native.TensorData.ToArray(p.Tensor));
+
+    /// <summary>Class probabilities (B, K, D, H, W) of a batch <paramref name="x"/> (B, 1, D, H, W), each size a multiple of 4.
+    /// Intermediate tensors are released by the caller's dispose scope.</summary>
+    public Tensor Forward(Tensor x) => F.softmax(Logits(x), 1);
+
+    /// <summary>The class scores before the softmax (B, K, D, H, W): what a cross-entropy term needs.</summary>
+    public Tensor Logits(Tensor x)
+    {
+        var e1 = Conv("enc1b", Conv("enc1a", x));
+        var e2 = Conv("enc2b", Conv("enc2a", F.max_pool3d(e1, new long[] { 2, 2, 2 }, new long[] { 2, 2, 2 })));
+        var m = F.max_pool3d(e2, new long[] { 2, 2, 2 }, new long[] { 2, 2, 2 });
+        foreach (var name in new[] { "mid1", "mid2", "mid3", "mid4" }) m = Conv(name, m);
+        var d2 = Conv("dec2b", Conv("dec2a", torch.cat(new[] { Conv("up2", Upsample(m)), e2 }, 1)));
+        var d1 = Conv("dec1b", Conv("dec1a", torch.cat(new[] { Conv("up1", Upsample(d2)), e1 }, 1)));
+        return Conv("out", d1, relu: false);
+    }
+
+    Tensor Conv(string name, Tensor x, bool relu = true)
+    {
+        var w = _tensors[name + ".weight"];
+        var b = _tensors[name + ".bias"];
+        long k = w.shape[2];
+        Tensor y = k switch
+        {
+            1 => F.conv3d(x, w, b),
+            // Keras's "same" for an even kernel: the one voxel of padding goes after, on every axis.
+            2 => F.conv3d(F.pad(x, new long[] { 0, 1, 0, 1, 0, 1 }), w, b),
+            _ => F.conv3d(x, w, b, padding: new long[] { k / 2, k / 2, k / 2 }),
+        };
+        return relu ? y.relu_() : y;
+    }
+
+    static Tensor Upsample(Tensor x) =>
+        x.repeat_interleave(2, 2).repeat_interleave(2, 3).repeat_interleave(2, 4);
+
+    public void Dispose()
+    {
+        foreach (var t in _tensors.Values) t.Dispose();
+        _tensors.Clear();
+    }
+}
