@@ -45,6 +45,11 @@
         'Wait-FakETJob'
         'Receive-FakETJob'
         'Stop-FakETJob'
+        # Particle picking
+        'Invoke-PickerTraining'
+        'Find-Particle'
+        'Export-PickerModel'
+        'Import-PickerModel'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -68,6 +68,7 @@ public static class ErrorIds
     public const string ParticleListGeometryMissing = "ParticleListGeometryMissing";
     public const string ParticleListFormatNotWritable = "ParticleListFormatNotWritable";
     public const string ParticleListTomogramNameCount = "ParticleListTomogramNameCountMismatch";
+    public const string ParticleListInputInvalid = "ParticleListInputInvalid";
     // Output formats: Export-Copick, Export-TiltSeries' metadata, .mdoc files
     public const string CopickNameInvalid = "CopickNameInvalid";
     public const string CopickRunExists = "CopickRunExists";

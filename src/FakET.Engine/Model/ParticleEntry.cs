@@ -85,6 +85,18 @@ public sealed record ParticleList(IReadOnlyList<string> ClassNames, IReadOnlyLis
     public static ParticleList Of(SampleLabels labels, string? tomogram = null, int? tomogramIndex = null) =>
         new(labels.ClassNames, (labels.Particles ?? Array.Empty<Particle>()).Select(p => ParticleEntry.From(p, labels, tomogram, tomogramIndex)).ToList());
 
+    /// <summary>Particles without a file's class table (a picker's picks, say) as a list: class k is named as the particles
+    /// of number k name it (k as text where none has it), and classes without a number follow in order of appearance.</summary>
+    public static ParticleList OfEntries(IReadOnlyList<ParticleEntry> entries)
+    {
+        var numbered = entries.Where(p => p.ClassNumber is > 0).GroupBy(p => p.ClassNumber!.Value).ToDictionary(g => g.Key, g => g.First().Class);
+        int top = numbered.Count == 0 ? 0 : numbered.Keys.Max();
+        var names = Enumerable.Range(1, top).Select(k => numbered.TryGetValue(k, out var n) ? n : k.ToString(CultureInfo.InvariantCulture)).ToList();
+        foreach (var name in entries.Where(p => p.ClassNumber is null).Select(p => p.Class).Distinct())
+            if (!names.Contains(name)) names.Add(name);
+        return new ParticleList(names, entries);
+    }
+
     /// <summary>
     /// Several lists as one, in order: the class table is the union of their tables (first seen first), and an entry
     /// whose class is in its own list's table is renumbered to that name's number in the union, so a class that has
