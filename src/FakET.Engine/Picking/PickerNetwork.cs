@@ -82,11 +82,17 @@ internal sealed class PickerNetwork : IDisposable
 {
     readonly IReadOnlyList<PickerConvolution> _plan;
     readonly Dictionary<string, Tensor> _tensors = new();
+    readonly ScalarType _precision;
+    readonly bool _oneAtATime;
 
-    public PickerNetwork(IReadOnlyList<PickerConvolution> plan, IReadOnlyDictionary<string, float[]> weights, Device device, bool trainable)
+    /// <param name="precision">float32 (the default); float64 only for tests that check float32's gradients against it.</param>
+    public PickerNetwork(IReadOnlyList<PickerConvolution> plan, IReadOnlyDictionary<string, float[]> weights, Device device, bool trainable,
+        ScalarType precision = ScalarType.Float32)
     {
         _plan = plan;
         Device = device;
+        _precision = precision;
+        _oneAtATime = device.type == DeviceType.CPU;
         try
         {
             foreach (var c in plan)
@@ -104,7 +110,9 @@ internal sealed class PickerNetwork : IDisposable
 
     Tensor Upload(float[] values, long[] shape, bool trainable)
     {
-        var t = Native.TensorData.Upload(values, Device, shape).DetachFromDisposeScope();
+        var t = Native.TensorData.Upload(values, Device, shape);
+        if (_precision != ScalarType.Float32) t = t.to(_precision);
+        t = t.DetachFromDisposeScope();
         if (trainable) t.requires_grad_(true);
         return t;
     }
@@ -123,8 +131,24 @@ internal sealed class PickerNetwork : IDisposable
     public Tensor Forward(Tensor x) => F.softmax(Logits(x), 1);
 
     /// <summary>The class scores before the softmax (B, K, D, H, W): what a cross-entropy term needs.</summary>
+    /// <remarks>On the CPU a batch runs one patch at a time and the scores are joined, so that libtorch's convolutions, forward
+    /// and backward, only see batches of one. libtorch 2.10's oneDNN convolutions compute wrong results for batches of two
+    /// or more whose channel count is not a multiple of 16, on CPUs with AVX-512 (measured on this project's machine: input
+    /// gradients of 3³ and 2³ kernels off by far more than rounding, sometimes NaN, at 4, 8 and 24 channels and batches of
+    /// 2 and 4; a half-width network's scores off by 0.018; right at 16 and 32 channels and for every batch of one). A
+    /// half-width picker has 24-channel layers, and its training went to NaN within a few steps. One patch at a time is the
+    /// same arithmetic; turning oneDNN off instead made a training step 14 times slower. The test that float32 gradients
+    /// and scores equal float64 ones guards this.</remarks>
     public Tensor Logits(Tensor x)
     {
+        if (_oneAtATime && x.shape[0] > 1)
+            return torch.cat(Enumerable.Range(0, (int)x.shape[0]).Select(i => LogitsOfBatch(x.narrow(0, i, 1))).ToArray(), 0);
+        return LogitsOfBatch(x);
+    }
+
+    Tensor LogitsOfBatch(Tensor x)
+    {
+        if (x.dtype != _precision) x = x.to(_precision);
         var e1 = Conv("enc1b", Conv("enc1a", x));
         var e2 = Conv("enc2b", Conv("enc2a", F.max_pool3d(e1, new long[] { 2, 2, 2 }, new long[] { 2, 2, 2 })));
         var m = F.max_pool3d(e2, new long[] { 2, 2, 2 }, new long[] { 2, 2, 2 });
