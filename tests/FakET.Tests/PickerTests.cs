@@ -72,31 +72,37 @@ public class PickerTests : IDisposable
     [Fact]
     public void AHalfWidthNetworksFloat32GradientsAndScoresAreItsFloat64Ones()
     {
-        // A batch of two 16³ patches through a half-width network (16, 24 and 32 channels), three classes: the loss's
-        // gradient for every tensor in float32 against the same network in float64, and a trained network's scores likewise.
-        // libtorch's oneDNN convolutions get input gradients wrong for batches of two or more at channel counts that are not a
-        // multiple of 16 on AVX-512 CPUs (PickerNetwork.Logits), which sent training to NaN: this fails if that comes back.
+        // A batch of two 32³ patches through a half-width network (16, 24 and 32 channels), three classes: the loss's
+        // gradient for every tensor in float32 against the same network in float64, and the scores likewise. libtorch
+        // 2.10's oneDNN convolutions with AVX-512 get input gradients wrong (NaN here) at channel counts that are not a
+        // multiple of 16, which sent training to NaN; the network pads its hidden layers' channels to multiples of 16
+        // (PickerNetwork.Lanes). The float64 reference is unpadded, and libtorch runs float64 convolutions without oneDNN:
+        // this fails on such a CPU if the padding is lost, and anywhere if it changes what the network computes.
+        const int n = 32, b = 2, voxels = b * n * n * n;
         var plan = PickerArchitecture.Plan(0.5, 3);
         var weights = PickerArchitecture.GlorotUniform(plan, 9);
         var random = new Random(3);
-        var input = Enumerable.Range(0, 2 * 4096).Select(_ => (float)Gaussian(random)).ToArray();
-        var labels = Enumerable.Range(0, 2 * 4096).Select(_ => (float)random.Next(3)).ToArray();
+        var input = Enumerable.Range(0, voxels).Select(_ => (float)Gaussian(random)).ToArray();
+        var labels = Enumerable.Range(0, voxels).Select(_ => (float)random.Next(3)).ToArray();
         using var single = new PickerNetwork(plan, weights, torch.CPU, trainable: true);
-        using var reference = new PickerNetwork(plan, weights, torch.CPU, trainable: true, torch.ScalarType.Float64);
-        for (int repeat = 0; repeat < 3; repeat++)
+        using var reference = new PickerNetwork(plan, weights, torch.CPU, trainable: true, torch.ScalarType.Float64, padChannels: false);
+        for (int repeat = 0; repeat < 2; repeat++)
         {
             var expected = Gradients(reference);
             var actual = Gradients(single);
+            // Relative L2 error per tensor. float32 against float64 is not rounding alone: ReLU units near zero switch
+            // between the precisions. PyTorch 1.13 on this network at these shapes differs by up to 2.5e-3 (ours: 1e-3);
+            // the AVX-512 fault gives NaN or errors of order one.
             foreach (var (name, g) in expected)
             {
-                double scale = g.Max(v => Math.Abs(v)), worst = g.Zip(actual[name], (a, b) => Math.Abs(a - b)).Max();
-                Assert.True(worst <= 1e-3 * scale, $"{name}: float32 gradient off by {worst:g3} of {scale:g3} (pass {repeat + 1})");
+                double norm = Math.Sqrt(g.Sum(v => v * v)), error = Math.Sqrt(g.Zip(actual[name], (p, q) => (p - q) * (p - q)).Sum());
+                Assert.True(error <= 1e-2 * norm, $"{name}: float32 gradient off by {error:g3} in L2 norm, of {norm:g3} (pass {repeat + 1})");
             }
         }
         using var frozen32 = new PickerNetwork(plan, weights, torch.CPU, trainable: false);
-        using var frozen64 = new PickerNetwork(plan, weights, torch.CPU, trainable: false, torch.ScalarType.Float64);
+        using var frozen64 = new PickerNetwork(plan, weights, torch.CPU, trainable: false, torch.ScalarType.Float64, padChannels: false);
         using var scope = torch.NewDisposeScope();
-        var x = TensorData.Upload(input, torch.CPU, 2, 1, 16, 16, 16);
+        var x = TensorData.Upload(input, torch.CPU, b, 1, n, n, n);
         var difference = (frozen32.Forward(x).to(torch.ScalarType.Float64) - frozen64.Forward(x)).abs().max().item<double>();
         Assert.True(difference < 1e-5, $"scores differ by {difference:g3}");
 
@@ -104,8 +110,8 @@ public class PickerTests : IDisposable
         {
             using var step = torch.NewDisposeScope();
             foreach (var (_, p) in network.Parameters) p.grad?.zero_();
-            var batch = TensorData.Upload(input, torch.CPU, 2, 1, 16, 16, 16);
-            var truth = TensorData.Upload(labels, torch.CPU, 2, 16, 16, 16).to(torch.ScalarType.Int64);
+            var batch = TensorData.Upload(input, torch.CPU, b, 1, n, n, n);
+            var truth = TensorData.Upload(labels, torch.CPU, b, n, n, n).to(torch.ScalarType.Int64);
             PickerTraining.Loss(network.Logits(batch), truth, 3, PickerLoss.TverskyCrossEntropy).backward();
             return network.Parameters.ToDictionary(p => p.Name, p => p.Tensor.grad!.to(torch.ScalarType.Float64).data<double>().ToArray());
         }

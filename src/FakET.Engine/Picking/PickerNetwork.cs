@@ -83,16 +83,19 @@ internal sealed class PickerNetwork : IDisposable
     readonly IReadOnlyList<PickerConvolution> _plan;
     readonly Dictionary<string, Tensor> _tensors = new();
     readonly ScalarType _precision;
-    readonly bool _oneAtATime;
+    readonly bool _padChannels;
 
     /// <param name="precision">float32 (the default); float64 only for tests that check float32's gradients against it.</param>
+    /// <param name="padChannels">Run hidden layers with channels padded to multiples of 16 (<see cref="Lanes"/>); off only for
+    /// tests' float64 references, which libtorch computes without oneDNN.</param>
     public PickerNetwork(IReadOnlyList<PickerConvolution> plan, IReadOnlyDictionary<string, float[]> weights, Device device, bool trainable,
-        ScalarType precision = ScalarType.Float32)
+        ScalarType precision = ScalarType.Float32, bool padChannels = true)
     {
+        Native.NativeStack.EnsureLoaded();
         _plan = plan;
         Device = device;
         _precision = precision;
-        _oneAtATime = device.type == DeviceType.CPU;
+        _padChannels = padChannels;
         try
         {
             foreach (var c in plan)
@@ -131,22 +134,9 @@ internal sealed class PickerNetwork : IDisposable
     public Tensor Forward(Tensor x) => F.softmax(Logits(x), 1);
 
     /// <summary>The class scores before the softmax (B, K, D, H, W): what a cross-entropy term needs.</summary>
-    /// <remarks>On the CPU a batch runs one patch at a time and the scores are joined, so that libtorch's convolutions, forward
-    /// and backward, only see batches of one. libtorch 2.10's oneDNN convolutions compute wrong results for batches of two
-    /// or more whose channel count is not a multiple of 16, on CPUs with AVX-512 (measured on this project's machine: input
-    /// gradients of 3³ and 2³ kernels off by far more than rounding, sometimes NaN, at 4, 8 and 24 channels and batches of
-    /// 2 and 4; a half-width network's scores off by 0.018; right at 16 and 32 channels and for every batch of one). A
-    /// half-width picker has 24-channel layers, and its training went to NaN within a few steps. One patch at a time is the
-    /// same arithmetic; turning oneDNN off instead made a training step 14 times slower. The test that float32 gradients
-    /// and scores equal float64 ones guards this.</remarks>
+    /// <remarks>Every hidden layer runs with its channels padded to a multiple of 16 (<see cref="Lanes"/>): libtorch 2.10's
+    /// oneDNN convolutions on AVX-512 CPUs compute wrong results, NaN among them, at other channel counts.</remarks>
     public Tensor Logits(Tensor x)
-    {
-        if (_oneAtATime && x.shape[0] > 1)
-            return torch.cat(Enumerable.Range(0, (int)x.shape[0]).Select(i => LogitsOfBatch(x.narrow(0, i, 1))).ToArray(), 0);
-        return LogitsOfBatch(x);
-    }
-
-    Tensor LogitsOfBatch(Tensor x)
     {
         if (x.dtype != _precision) x = x.to(_precision);
         var e1 = Conv("enc1b", Conv("enc1a", x));
@@ -158,10 +148,61 @@ internal sealed class PickerNetwork : IDisposable
         return Conv("out", d1, relu: false);
     }
 
+    /// <summary>
+    /// The channel count a hidden layer runs with: its own rounded up to a multiple of 16. libtorch 2.10's oneDNN 3-D
+    /// convolutions with AVX-512 give wrong results at other counts (measured on an AMD EPYC: a half-width network, with
+    /// 24-channel layers, had NaN input gradients at batches of 1 and 2 of 32³ patches and scores off by 0.018 at batches of
+    /// 2 and more; widths 0.25, 0.5 and 0.75 failed, width 1, all of whose hidden counts are multiples of 16, did not; every
+    /// AVX-512 level oneDNN offers failed alike, and AVX2 did not, but capping oneDNN at AVX2 for the process made style
+    /// transfer up to 1.6 times slower). The extra channels have zero weights and biases, so they hold exact zeros after
+    /// the ReLU, add nothing to the next layer and receive no gradient: the network computes what the unpadded one does.
+    /// </summary>
+    internal static int Lanes(int channels) => (channels + 15) / 16 * 16;
+
+    /// <summary>The real channel counts of a convolution's input as it arrives: one block, or the upsampled path and the
+    /// skip connection side by side.</summary>
+    int[] InputParts(PickerConvolution c) => c.Name switch
+    {
+        "dec2a" => new[] { Out("up2"), Out("enc2b") },
+        "dec1a" => new[] { Out("up1"), Out("enc1b") },
+        _ => new[] { c.In },
+    };
+
+    int Out(string name) => _plan.First(c => c.Name == name).Out;
+
+    /// <summary>A convolution's weight and bias laid out for padded channels: each input part padded to its lanes (the
+    /// network's own input, one channel, is not), the outputs padded to their lanes (the class scores are not).</summary>
+    (Tensor Weight, Tensor Bias) PaddedParameters(PickerConvolution c)
+    {
+        var w = _tensors[c.Name + ".weight"];
+        var b = _tensors[c.Name + ".bias"];
+        if (!_padChannels) return (w, b);
+        bool first = ReferenceEquals(c, _plan[0]), last = ReferenceEquals(c, _plan[^1]);
+        if (!first)
+        {
+            var parts = new List<Tensor>();
+            int offset = 0;
+            foreach (int real in InputParts(c))
+            {
+                var part = w.narrow(1, offset, real);
+                offset += real;
+                int extra = Lanes(real) - real;
+                parts.Add(extra == 0 ? part : F.pad(part, new long[] { 0, 0, 0, 0, 0, 0, 0, extra }));
+            }
+            w = parts.Count == 1 ? parts[0] : torch.cat(parts, 1);
+        }
+        if (!last && Lanes(c.Out) > c.Out)
+        {
+            int extra = Lanes(c.Out) - c.Out;
+            w = F.pad(w, new long[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, extra });
+            b = F.pad(b, new long[] { 0, extra });
+        }
+        return (w, b);
+    }
+
     Tensor Conv(string name, Tensor x, bool relu = true)
     {
-        var w = _tensors[name + ".weight"];
-        var b = _tensors[name + ".bias"];
+        var (w, b) = PaddedParameters(_plan.First(c => c.Name == name));
         long k = w.shape[2];
         Tensor y = k switch
         {
