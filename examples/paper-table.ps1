@@ -21,8 +21,8 @@
        (seconds per run). It is printed and written to -OutputDirectory as paper-table.csv and paper-table.md.
     The picker is trained with DeepFinder's recipe and the Tversky loss plus cross-entropy (Invoke-PickerTraining's
     default: the Tversky loss alone leaves every particle class at probability 0 within a few steps on these samples),
-    at Adam 1e-3 for 600 steps of four 32³ patches at half width: about an hour of training for the eight runs on two
-    cores. The full table runs in about 80 minutes there (docs/benchmarks.md).
+    at Adam 1e-3 for 600 steps of four 32³ patches at half width: 4 to 7 minutes a run on two cores, and about
+    45 minutes for the whole table there (docs/benchmarks.md).
     -Quick is the same script small (64×64×32 samples, one training tomogram, one seed, 150 steps of 24³ patches at
     quarter width): a few minutes, and enough for the picker to find particles, though its F1s rest on 11 particles.
     Only random VGG-19 weights exist where Install-StyleModel has not run; the paper measured FakET with random weights
